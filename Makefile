@@ -1,0 +1,101 @@
+# thematic — build, test, demo, bench, install.
+# Every knob can be overridden: make CC=clang STEMMER_LIBS=-L/opt/lib\ -lstemmer
+
+LUA          ?= lua5.4
+LUA_PC       ?= lua5.4
+PKG_CONFIG   ?= pkg-config
+CC           ?= cc
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+LUA_VERSION  ?= 5.4
+LUA_LIBDIR   ?= $(PREFIX)/lib/lua/$(LUA_VERSION)
+LUA_SHAREDIR ?= $(PREFIX)/share/lua/$(LUA_VERSION)
+BINDIR       ?= $(PREFIX)/bin
+BUSTED       ?= busted
+
+# Only --cflags from lua5.4.pc: the module must never link liblua itself.
+LUA_CFLAGS   ?= $(shell $(PKG_CONFIG) --cflags $(LUA_PC))
+UTF8PROC_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libutf8proc)
+UTF8PROC_LIBS   ?= $(shell $(PKG_CONFIG) --libs libutf8proc)
+ZIP_CFLAGS   ?= $(shell $(PKG_CONFIG) --cflags libzip)
+ZIP_LIBS     ?= $(shell $(PKG_CONFIG) --libs libzip)
+# libstemmer ships no .pc file.
+STEMMER_CFLAGS ?=
+STEMMER_LIBS   ?= -lstemmer
+
+OPTFLAGS ?= -O2
+WARNFLAGS ?= -std=c99 -Wall -Wextra -pedantic -Wshadow -Wmissing-prototypes \
+             -Wstrict-prototypes -Wpointer-arith -Wcast-qual -Wundef
+CFLAGS   ?= $(OPTFLAGS) -g
+ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden \
+             $(LUA_CFLAGS) $(UTF8PROC_CFLAGS) $(ZIP_CFLAGS) $(STEMMER_CFLAGS)
+LIBS     = $(UTF8PROC_LIBS) $(ZIP_LIBS) $(STEMMER_LIBS)
+
+SRCS := $(wildcard csrc/*.c)
+HDRS := $(wildcard csrc/*.h)
+BUILD ?= build
+CORE  = $(BUILD)/thematic/core.so
+ASAN_CORE = $(BUILD)/asan/thematic/core.so
+
+# Debian packages the build, the tests, the demo and the benchmark need.
+DEB_PACKAGES = lua5.4 liblua5.4-dev libutf8proc-dev libstemmer-dev libzip-dev \
+  unicode-data lua-busted lua-yaml lua-expat lua-filesystem lua-argparse \
+  lua-cjson lua-lpeg pkg-config gcc make libxml2-utils zip unzip luarocks \
+  python3 python3-stemmer hyperfine
+
+.PHONY: all deps test test-asan demo bench install uninstall clean check-deps
+
+all: $(CORE)
+
+$(CORE): $(SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $(SRCS) $(LIBS)
+
+# The same core with AddressSanitizer and UndefinedBehaviorSanitizer.
+$(ASAN_CORE): $(SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	  -fno-sanitize-recover=undefined $(WARNFLAGS) -fPIC -fvisibility=hidden \
+	  $(LUA_CFLAGS) $(UTF8PROC_CFLAGS) $(ZIP_CFLAGS) $(STEMMER_CFLAGS) \
+	  -shared -o $@ $(SRCS) $(LIBS)
+
+# Installs what is missing; when not root, prints the exact line to run.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "deps: missing packages; run as root:"; \
+	  echo "  apt-get install -y$$missing"; exit 1; \
+	fi; \
+	echo "deps: installing$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing
+
+test: deps $(CORE) $(ASAN_CORE)
+	$(BUSTED) --output=utfTerminal
+	@echo "== the C core specs again, under AddressSanitizer + UBSan =="
+	THEMATIC_CPATH='$(BUILD)/asan/?.so' \
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	  $(BUSTED) --output=utfTerminal spec/core
+
+demo: deps $(CORE)
+	$(LUA) bin/thematic demo samples
+
+bench: deps $(CORE)
+	$(LUA) bench/run.lua
+
+install: $(CORE)
+	install -d $(DESTDIR)$(LUA_LIBDIR)/thematic $(DESTDIR)$(LUA_SHAREDIR)/thematic $(DESTDIR)$(BINDIR)
+	install -m 755 $(CORE) $(DESTDIR)$(LUA_LIBDIR)/thematic/core.so
+	cd lua && find thematic -name '*.lua' -exec install -D -m 644 {} $(DESTDIR)$(LUA_SHAREDIR)/{} \;
+	install -m 755 bin/thematic $(DESTDIR)$(BINDIR)/thematic
+
+uninstall:
+	rm -f $(DESTDIR)$(LUA_LIBDIR)/thematic/core.so $(DESTDIR)$(BINDIR)/thematic
+	rm -rf $(DESTDIR)$(LUA_SHAREDIR)/thematic
+	-rmdir $(DESTDIR)$(LUA_LIBDIR)/thematic 2>/dev/null
+
+clean:
+	rm -rf $(BUILD)
