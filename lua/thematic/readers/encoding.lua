@@ -1,0 +1,156 @@
+--- Decoding files to UTF-8 text, and walking lines whatever their ends.
+--
+-- Readers get their text from `decode`: UTF-8 (a BOM is dropped), or
+-- UTF-16 LE/BE with a BOM (converted here, in Lua). Everything else —
+-- invalid UTF-8, NUL bytes (binary files) — is refused with the byte offset
+-- into the *file*. The decoded text keeps its original line ends; `lines`
+-- walks CRLF, CR and LF alike and reports byte spans into that text.
+--
+-- @module thematic.readers.encoding
+-- @usage
+-- local enc = require "thematic.readers.encoding"
+-- local text, err = enc.read_file("interview.txt")
+-- for line, s, e, n in enc.lines(text) do print(n, s, e, line) end
+
+local byte, find, format, sub = string.byte, string.find, string.format, string.sub
+local concat = table.concat
+local utf8len, utf8char = utf8.len, utf8.char
+local open = io.open
+
+local M = {}
+
+local function u16_decoder(bigendian)
+  if bigendian then
+    return function(s, i) local a, b = byte(s, i, i + 1); return a * 256 + b end
+  end
+  return function(s, i) local a, b = byte(s, i, i + 1); return b * 256 + a end
+end
+
+-- UTF-16 (after the BOM, starting at byte `first`) to UTF-8.
+local function from_utf16(s, first, bigendian, label)
+  local unit = u16_decoder(bigendian)
+  local n = #s
+  if (n - first + 1) % 2 == 1 then
+    return nil, format("%s: invalid UTF-16 at byte %d (odd number of bytes)", label, n)
+  end
+  local out, k, i = {}, 0, first
+  while i <= n do
+    local u = unit(s, i)
+    local cp
+    if u >= 0xD800 and u <= 0xDBFF then
+      if i + 3 > n then
+        return nil, format("%s: invalid UTF-16 at byte %d (unpaired surrogate)", label, i)
+      end
+      local lo = unit(s, i + 2)
+      if lo < 0xDC00 or lo > 0xDFFF then
+        return nil, format("%s: invalid UTF-16 at byte %d (unpaired surrogate)", label, i)
+      end
+      cp = 0x10000 + (u - 0xD800) * 0x400 + (lo - 0xDC00)
+      i = i + 4
+    elseif u >= 0xDC00 and u <= 0xDFFF then
+      return nil, format("%s: invalid UTF-16 at byte %d (unpaired surrogate)", label, i)
+    elseif u == 0 then
+      return nil, format("%s: invalid UTF-8 at byte %d", label, i)
+    else
+      cp = u
+      i = i + 2
+    end
+    k = k + 1
+    out[k] = utf8char(cp)
+    if k >= 4096 then out = { concat(out) }; k = 1 end
+  end
+  return concat(out, "", 1, k)
+end
+
+--- Decode file bytes to UTF-8 text.
+-- @tparam string bytes the file's content
+-- @tparam[opt="input"] string label the path, for messages
+-- @treturn string|nil UTF-8 text without a BOM, original line ends kept
+-- @treturn string|nil `"label: invalid UTF-8 at byte N"` (N into the file)
+-- @treturn string|nil the encoding found: `"utf-8"`, `"utf-16le"`, `"utf-16be"`
+function M.decode(bytes, label)
+  if type(bytes) ~= "string" then
+    error(format("bad argument #1 to 'decode' (string expected, got %s)", type(bytes)), 2)
+  end
+  label = label or "input"
+  local b1, b2, b3 = byte(bytes, 1, 3)
+  if b1 == 0xFF and b2 == 0xFE then
+    local t, err = from_utf16(bytes, 3, false, label)
+    return t, err, t and "utf-16le" or nil
+  elseif b1 == 0xFE and b2 == 0xFF then
+    local t, err = from_utf16(bytes, 3, true, label)
+    return t, err, t and "utf-16be" or nil
+  end
+  local skip = 0
+  if b1 == 0xEF and b2 == 0xBB and b3 == 0xBF then skip = 3 end
+  local text = skip > 0 and sub(bytes, 4) or bytes
+  local nul = find(text, "\0", 1, true)
+  local ok, bad = utf8len(text)
+  if not ok or nul then
+    local at = (not ok and nul) and math.min(bad, nul) or (nul or bad)
+    return nil, format("%s: invalid UTF-8 at byte %d", label, at + skip)
+  end
+  return text, nil, "utf-8"
+end
+
+--- Read and decode a file.
+-- @tparam string path
+-- @treturn string|nil text (see `decode`)
+-- @treturn string|nil message
+-- @treturn string|nil the encoding found
+function M.read_file(path)
+  local f, err = open(path, "rb")
+  if not f then return nil, err end
+  local bytes = f:read("a")
+  f:close()
+  return M.decode(bytes, path)
+end
+
+--- Iterate the lines of a text, whatever the line ends (CRLF, CR, LF).
+-- Yields the line (without its end), its first byte, its last byte
+-- (`first - 1` for an empty line), and its 1-based number.
+-- @tparam string text
+-- @treturn function iterator
+function M.lines(text)
+  local pos, n, len = 1, 0, #text
+  return function()
+    if pos > len then return nil end
+    local s = pos
+    local e = find(text, "[\r\n]", s)
+    local line_end, nextpos
+    if not e then
+      line_end, nextpos = len, len + 1
+    else
+      line_end = e - 1
+      if byte(text, e) == 13 and byte(text, e + 1) == 10 then nextpos = e + 2 else nextpos = e + 1 end
+    end
+    pos = nextpos
+    n = n + 1
+    return sub(text, s, line_end), s, line_end, n
+  end
+end
+
+--- The text with CRLF and CR turned into LF (for parsers that want one
+-- line end; spans into the result do not match the original).
+-- @tparam string text
+-- @treturn string
+function M.normalize_newlines(text)
+  return (text:gsub("\r\n?", "\n"))
+end
+
+--- Count the lines before a byte offset (1-based line number of `pos`).
+-- @tparam string text
+-- @tparam integer pos
+-- @treturn integer
+function M.line_at(text, pos)
+  local n = 1
+  local i = 1
+  while true do
+    local e = find(text, "[\r\n]", i)
+    if not e or e >= pos then return n end
+    if byte(text, e) == 13 and byte(text, e + 1) == 10 then i = e + 2 else i = e + 1 end
+    n = n + 1
+  end
+end
+
+return M
