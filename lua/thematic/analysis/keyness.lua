@@ -14,7 +14,7 @@
 --   { target_total = 50000, reference_total = 75000 })
 -- print(rows[1].term, rows[1].g2, rows[1].p)
 
-local type, pairs, ipairs, tostring = type, pairs, ipairs, tostring
+local type, pairs, tostring = type, pairs, tostring
 local log, exp, sqrt, abs = math.log, math.exp, math.sqrt, math.abs
 local sort = table.sort
 
