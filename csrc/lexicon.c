@@ -1,0 +1,145 @@
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "lexicon.h"
+
+/* ISO 639-1 codes of the Snowball languages Debian's libstemmer has.
+   libstemmer itself knows some codes but not all of them in every
+   version, so we resolve them here. */
+static const char *const iso_codes[][2] = {
+  {"ar", "arabic"}, {"hy", "armenian"}, {"eu", "basque"},
+  {"ca", "catalan"}, {"da", "danish"}, {"nl", "dutch"}, {"en", "english"},
+  {"fi", "finnish"}, {"fr", "french"}, {"de", "german"}, {"el", "greek"},
+  {"hi", "hindi"}, {"hu", "hungarian"}, {"id", "indonesian"},
+  {"ga", "irish"}, {"it", "italian"}, {"lt", "lithuanian"},
+  {"ne", "nepali"}, {"no", "norwegian"}, {"nb", "norwegian"},
+  {"pt", "portuguese"}, {"ro", "romanian"}, {"ru", "russian"},
+  {"sr", "serbian"}, {"es", "spanish"}, {"sv", "swedish"}, {"ta", "tamil"},
+  {"tr", "turkish"}, {"yi", "yiddish"}, {"pl", "polish"}, {"cs", "czech"},
+  {"et", "estonian"}, {"fa", "persian"},
+  {NULL, NULL}
+};
+
+const char *th_language_name(const char *name) {
+  const char **list = sb_stemmer_list();
+  size_t i;
+  char lower[32];
+  for (i = 0; name[i] && i < sizeof lower - 1; i++)
+    lower[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] + 32 : name[i]);
+  lower[i] = '\0';
+  if (name[i]) return NULL;
+  for (i = 0; iso_codes[i][0]; i++)
+    if (strcmp(lower, iso_codes[i][0]) == 0) { strcpy(lower, iso_codes[i][1]); break; }
+  for (i = 0; list[i]; i++)
+    if (strcmp(lower, list[i]) == 0) return list[i];
+  /* libstemmer's own aliases (three-letter codes such as "eng"). */
+  {
+    struct sb_stemmer *st = sb_stemmer_new(lower, "UTF_8");
+    if (st == NULL) return NULL;
+    sb_stemmer_delete(st);
+    for (i = 0; iso_codes[i][0]; i++) {
+      if (strncmp(lower, iso_codes[i][1], 3) == 0) return iso_codes[i][1];
+    }
+    return NULL;
+  }
+}
+
+int th_lexicon_init(th_lexicon *lx, th_alloc alloc, const char *language) {
+  memset(lx, 0, sizeof *lx);
+  lx->alloc = alloc;
+  th_strmap_init(&lx->raw, alloc);
+  th_normalizer_init(&lx->nz, alloc, 0);
+  if (language) {
+    lx->stemmer = sb_stemmer_new(language, "UTF_8");
+    if (lx->stemmer == NULL) return TH_ESTEMMER;
+  }
+  return TH_OK;
+}
+
+void th_lexicon_free(th_lexicon *lx) {
+  th_strmap_free(&lx->raw);
+  th_free(&lx->alloc, lx->forms, lx->capforms * sizeof(th_form));
+  lx->forms = NULL;
+  lx->nforms = lx->capforms = 0;
+  th_buf_free(&lx->alloc, &lx->strings);
+  th_buf_free(&lx->alloc, &lx->scratch);
+  th_normalizer_free(&lx->nz);
+  if (lx->stemmer) sb_stemmer_delete(lx->stemmer);
+  lx->stemmer = NULL;
+}
+
+void th_lexicon_clear(th_lexicon *lx) {
+  th_strmap_clear(&lx->raw);
+  lx->nforms = 0;
+  lx->strings.len = 0;
+}
+
+/* Stems s[0..len) (already normalised) and appends the stem to out. */
+static int stem_into(th_lexicon *lx, const char *s, size_t len, th_buf *out) {
+  const sb_symbol *st;
+  size_t n;
+  int rc;
+  if (lx->stemmer == NULL || len > 1000) {   /* no stemmer, or not a word */
+    st = (const sb_symbol *)s;
+    n = len;
+  } else {
+    st = sb_stemmer_stem(lx->stemmer, (const sb_symbol *)s, (int)len);
+    if (st == NULL) return TH_ENOMEM;
+    n = (size_t)sb_stemmer_length(lx->stemmer);
+  }
+  if ((rc = th_buf_reserve(&lx->alloc, out, n + 1)) != TH_OK) return rc;
+  memcpy(out->data + out->len, st, n);
+  out->len += n;
+  return TH_OK;
+}
+
+int th_lexicon_stem_word(th_lexicon *lx, const char *word, size_t len,
+                         th_buf *out) {
+  int rc;
+  lx->scratch.len = 0;
+  if ((rc = th_normalize(&lx->nz, word, len, &lx->scratch)) != TH_OK) return rc;
+  return stem_into(lx, lx->scratch.data, lx->scratch.len, out);
+}
+
+long th_lexicon_form(th_lexicon *lx, const char *raw, size_t len,
+                     th_kind kind, int *created) {
+  uint64_t h = th_hash(raw, len);
+  th_slot *slot = th_strmap_get(&lx->raw, raw, len, h);
+  th_form *f;
+  int added;
+  size_t norm_off;
+  void *p;
+  *created = 0;
+  if (slot) return (long)slot->value;
+  p = lx->forms;
+  if (th_grow(&lx->alloc, &p, &lx->capforms, lx->nforms + 1, sizeof(th_form)) != TH_OK)
+    return -1;
+  lx->forms = p;
+  f = &lx->forms[lx->nforms];
+  memset(f, 0, sizeof *f);
+  f->kind = (uint8_t)kind;
+  /* normal form, NUL-terminated, then the stem */
+  norm_off = lx->strings.len;
+  if (th_normalize(&lx->nz, raw, len, &lx->strings) != TH_OK) return -1;
+  if (lx->strings.len > UINT32_MAX - 2048) return -1;
+  f->norm_off = (uint32_t)norm_off;
+  f->norm_len = (uint32_t)(lx->strings.len - norm_off);
+  if (th_buf_reserve(&lx->alloc, &lx->strings, 1) != TH_OK) return -1;
+  lx->strings.data[lx->strings.len++] = '\0';
+  f->stem_off = (uint32_t)lx->strings.len;
+  if (kind == TH_KIND_WORD && lx->stemmer != NULL && f->norm_len <= 1000) {
+    if (stem_into(lx, lx->strings.data + f->norm_off, f->norm_len,
+                  &lx->strings) != TH_OK) return -1;
+    f->stem_len = (uint32_t)(lx->strings.len - f->stem_off);
+  } else {   /* numbers, URLs, emoji: the normal form is the stem */
+    f->stem_off = f->norm_off;
+    f->stem_len = f->norm_len;
+  }
+  if (th_buf_reserve(&lx->alloc, &lx->strings, 1) != TH_OK) return -1;
+  lx->strings.data[lx->strings.len++] = '\0';
+  slot = th_strmap_put(&lx->raw, raw, len, h, (uint32_t)lx->nforms, &added);
+  if (slot == NULL) return -1;
+  *created = 1;
+  return (long)lx->nforms++;
+}

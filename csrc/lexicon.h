@@ -1,0 +1,72 @@
+/*
+** The word-form cache. Each distinct raw form (the bytes of a token as
+** they appear in the text) is normalised and stemmed once; later tokens
+** with the same bytes cost one hash lookup. The matcher hangs its per-form
+** data (which pattern terms the form satisfies) on the same entries.
+*/
+#ifndef THEMATIC_LEXICON_H
+#define THEMATIC_LEXICON_H
+
+#include "normalize.h"
+#include "strmap.h"
+#include "tokenize.h"
+
+struct sb_stemmer;
+
+enum {
+  TH_FORM_NEGCUE = 1,    /* a negation cue (matcher) */
+  TH_FORM_STOP = 2,      /* a stop word (stem_counts) */
+  TH_FORM_TERMS = 4      /* terms have been computed (matcher) */
+};
+
+typedef struct th_form {
+  uint32_t norm_off, norm_len;   /* into lex->strings */
+  uint32_t stem_off, stem_len;
+  uint32_t terms_off, nterms;    /* into the matcher's term pool */
+  uint32_t count, gen;           /* per-call counting (stem_counts) */
+  uint8_t kind, flags;
+} th_form;
+
+typedef struct th_lexicon {
+  th_alloc alloc;
+  th_strmap raw;                 /* raw bytes -> index into forms */
+  th_form *forms;
+  size_t nforms, capforms;
+  th_buf strings;                /* normal forms and stems */
+  th_buf scratch;
+  th_normalizer nz;
+  struct sb_stemmer *stemmer;    /* NULL: no stemming */
+} th_lexicon;
+
+/* Past this many distinct forms a long-lived cache (the matcher's) is
+   emptied between scans, so memory stays bounded over endless input. */
+#define TH_LEXICON_MAX_FORMS 2000000
+
+/* Returns TH_OK, TH_ENOMEM, or TH_ESTEMMER for an unknown language. A NULL
+   language means no stemming. */
+TH_HIDDEN int th_lexicon_init(th_lexicon *lx, th_alloc alloc,
+                              const char *language);
+TH_HIDDEN void th_lexicon_free(th_lexicon *lx);
+TH_HIDDEN void th_lexicon_clear(th_lexicon *lx);
+
+/* The form of raw[0..len) (created on first sight). Returns its index, or
+   -1 when out of memory. *created tells whether it is new. */
+TH_HIDDEN long th_lexicon_form(th_lexicon *lx, const char *raw, size_t len,
+                               th_kind kind, int *created);
+
+/* Normalise then stem one word into out (appended). */
+TH_HIDDEN int th_lexicon_stem_word(th_lexicon *lx, const char *word,
+                                   size_t len, th_buf *out);
+
+static inline const char *th_form_norm(const th_lexicon *lx, const th_form *f) {
+  return lx->strings.data + f->norm_off;
+}
+static inline const char *th_form_stem(const th_lexicon *lx, const th_form *f) {
+  return lx->strings.data + f->stem_off;
+}
+
+/* The canonical libstemmer name for a language name or ISO 639-1/639-3
+   code, or NULL. */
+TH_HIDDEN const char *th_language_name(const char *name);
+
+#endif

@@ -1,0 +1,852 @@
+/*
+** thematic.core: the one file that talks to Lua. Every luaL_Reg, metatable
+** and argument check is here; the engine files (tokenize, normalize,
+** lexicon, matcher, zipio) know nothing of Lua.
+**
+** Memory: engine structures live inside userdata ("boxes") whose __gc and
+** __close free them, and allocate through the state's allocator. A box is
+** created closed, then filled, so an error at any point leaves something
+** the collector can finalise; nothing is leaked when a call raises.
+*/
+#include <string.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <libstemmer.h>
+
+#include "lexicon.h"
+#include "matcher.h"
+#include "tokenize.h"
+#include "zipio.h"
+#include <zip.h>
+
+#define THEMATIC_VERSION "0.1.0"
+
+#define MATCHER_MT "thematic.matcher"
+#define LEXBOX_MT "thematic.lexicon"
+#define NORMBOX_MT "thematic.normalizer"
+#define ZIPBOX_MT "thematic.zip"
+
+#define DEFAULT_LANGUAGE "english"
+#define MAX_PHRASE 64
+
+static th_alloc lua_alloc_of(lua_State *L) {
+  th_alloc a;
+  a.f = lua_getallocf(L, &a.ud);
+  return a;
+}
+
+/* Raises for an engine status (memory errors become Lua memory errors). */
+static int raise_status(lua_State *L, int st) {
+  if (st == TH_ETOOBIG) return luaL_error(L, "input too large");
+  lua_pushliteral(L, "not enough memory");
+  return lua_error(L);
+}
+
+static int opt_bool(lua_State *L, int idx, const char *field, int def) {
+  int v = def;
+  if (lua_istable(L, idx)) {
+    if (lua_getfield(L, idx, field) != LUA_TNIL) v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  return v;
+}
+
+static const char *opt_string(lua_State *L, int idx, const char *field,
+                              const char *def) {
+  const char *v = def;
+  if (lua_istable(L, idx)) {
+    if (lua_getfield(L, idx, field) != LUA_TNIL) {
+      if (!lua_isstring(L, -1))
+        luaL_error(L, "option '%s' must be a string", field);
+      v = lua_tostring(L, -1);   /* stays alive: the options table holds it */
+    }
+    lua_pop(L, 1);
+  }
+  return v;
+}
+
+/* Language argument: a name or ISO code; raises with the list if unknown. */
+static const char *check_language(lua_State *L, int arg) {
+  const char *name = luaL_optstring(L, arg, DEFAULT_LANGUAGE);
+  const char *canon = th_language_name(name);
+  if (canon == NULL) {
+    const char **list = sb_stemmer_list();
+    luaL_Buffer b;
+    int i;
+    luaL_buffinit(L, &b);
+    lua_pushfstring(L, "unknown language '%s'; available: ", name);
+    luaL_addvalue(&b);
+    for (i = 0; list[i]; i++) {
+      if (i) luaL_addstring(&b, ", ");
+      luaL_addstring(&b, list[i]);
+    }
+    luaL_pushresult(&b);
+    return luaL_argerror(L, arg, lua_tostring(L, -1)), NULL;
+  }
+  return canon;
+}
+
+/* ---------------------------------------------------------------------
+** Boxes
+** ------------------------------------------------------------------ */
+
+typedef struct lexbox {
+  th_lexicon lx;
+  th_strmap stop;     /* stop words, normalised */
+  int live;
+} lexbox;
+
+static int lexbox_gc(lua_State *L) {
+  lexbox *b = (lexbox *)luaL_checkudata(L, 1, LEXBOX_MT);
+  if (b->live) {
+    th_lexicon_free(&b->lx);
+    th_strmap_free(&b->stop);
+    b->live = 0;
+  }
+  return 0;
+}
+
+static lexbox *new_lexbox(lua_State *L, const char *language) {
+  lexbox *b = (lexbox *)lua_newuserdatauv(L, sizeof(lexbox), 0);
+  int st;
+  b->live = 0;
+  luaL_setmetatable(L, LEXBOX_MT);
+  st = th_lexicon_init(&b->lx, lua_alloc_of(L), language);
+  th_strmap_init(&b->stop, lua_alloc_of(L));
+  b->live = 1;
+  if (st == TH_ESTEMMER) luaL_error(L, "libstemmer has no stemmer for '%s'", language);
+  if (st != TH_OK) raise_status(L, st);
+  return b;
+}
+
+typedef struct normbox {
+  th_normalizer nz;
+  th_buf out;
+  int live;
+} normbox;
+
+static int normbox_gc(lua_State *L) {
+  normbox *b = (normbox *)luaL_checkudata(L, 1, NORMBOX_MT);
+  if (b->live) {
+    th_buf_free(&b->nz.alloc, &b->out);
+    th_normalizer_free(&b->nz);
+    b->live = 0;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------------
+** Text functions
+** ------------------------------------------------------------------ */
+
+static void push_token(lua_State *L, const char *s, size_t start, size_t end,
+                       th_kind kind) {
+  lua_createtable(L, 0, 4);
+  lua_pushlstring(L, s + start, end - start);
+  lua_setfield(L, -2, "text");
+  lua_pushinteger(L, (lua_Integer)start + 1);
+  lua_setfield(L, -2, "start");
+  lua_pushinteger(L, (lua_Integer)end);
+  lua_setfield(L, -2, "stop");
+  lua_pushstring(L, th_kind_names[kind]);
+  lua_setfield(L, -2, "kind");
+}
+
+/*
+** tokens(text [, opts]) -> array of {text, start, stop, kind}, bad_bytes
+** opts.mode = "words" (default) | "uax29"; opts.strict = true fails with
+** nil, message, offset at the first invalid byte.
+*/
+static int l_tokens(lua_State *L) {
+  size_t len, start, end;
+  const char *s = luaL_checklstring(L, 1, &len);
+  const char *mode = opt_string(L, 2, "mode", "words");
+  int strict = opt_bool(L, 2, "strict", 0), uax29;
+  th_scanner sc;
+  th_kind kind;
+  lua_Integer n = 0;
+  if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+  if (strcmp(mode, "words") == 0) uax29 = 0;
+  else if (strcmp(mode, "uax29") == 0) uax29 = 1;
+  else return luaL_argerror(L, 2, lua_pushfstring(L,
+           "unknown mode '%s' (expected 'words' or 'uax29')", mode));
+  th_scanner_init(&sc, s, len);
+  lua_newtable(L);
+  while (uax29 ? th_next_segment(&sc, &start, &end, &kind)
+               : th_next_word(&sc, &start, &end, &kind)) {
+    if (strict && sc.bad) break;
+    push_token(L, s, start, end, kind);
+    lua_rawseti(L, -2, ++n);
+  }
+  if (strict && sc.bad) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "invalid UTF-8 at byte %I", (lua_Integer)sc.first_bad + 1);
+    lua_pushinteger(L, (lua_Integer)sc.first_bad + 1);
+    return 3;
+  }
+  lua_pushinteger(L, (lua_Integer)sc.bad);
+  return 2;
+}
+
+/*
+** normalize(text [, opts]) -> string
+** NFKC + full case folding; opts.strip_accents removes combining marks.
+*/
+static int l_normalize(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  int strip = opt_bool(L, 2, "strip_accents", 0), st;
+  normbox *b = (normbox *)lua_newuserdatauv(L, sizeof(normbox), 0);
+  b->live = 0;
+  luaL_setmetatable(L, NORMBOX_MT);
+  th_normalizer_init(&b->nz, lua_alloc_of(L), strip);
+  memset(&b->out, 0, sizeof b->out);
+  b->live = 1;
+  if ((st = th_normalize(&b->nz, s, len, &b->out)) != TH_OK)
+    return raise_status(L, st);
+  lua_pushlstring(L, b->out.data ? b->out.data : "", b->out.len);
+  /* Free now; the box stays valid (closed) for the collector. */
+  th_buf_free(&b->nz.alloc, &b->out);
+  th_normalizer_free(&b->nz);
+  b->live = 0;
+  return 1;
+}
+
+/*
+** stem(word_or_array [, lang]) -> stem or array of stems
+*/
+static int l_stem(lua_State *L) {
+  const char *lang;
+  lexbox *b;
+  int st;
+  luaL_argexpected(L, lua_type(L, 1) == LUA_TSTRING || lua_istable(L, 1), 1,
+                   "string or array of strings");
+  lang = check_language(L, 2);
+  b = new_lexbox(L, lang);
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    size_t len;
+    const char *w = lua_tolstring(L, 1, &len);
+    st = th_lexicon_stem_word(&b->lx, w, len, &b->lx.strings);
+    if (st != TH_OK) return raise_status(L, st);
+    lua_pushlstring(L, b->lx.strings.data ? b->lx.strings.data : "", b->lx.strings.len);
+  } else {
+    lua_Integer i, n = luaL_len(L, 1);
+    lua_createtable(L, (int)(n > 0 && n < 1 << 24 ? n : 0), 0);
+    for (i = 1; i <= n; i++) {
+      size_t len;
+      const char *w;
+      if (lua_geti(L, 1, i) != LUA_TSTRING) {
+        lua_pushfstring(L, "item %I is a %s, not a string", i, luaL_typename(L, -1));
+        return luaL_argerror(L, 1, lua_tostring(L, -1));
+      }
+      w = lua_tolstring(L, -1, &len);
+      b->lx.strings.len = 0;
+      st = th_lexicon_stem_word(&b->lx, w, len, &b->lx.strings);
+      if (st != TH_OK) return raise_status(L, st);
+      lua_pop(L, 1);
+      lua_pushlstring(L, b->lx.strings.data ? b->lx.strings.data : "", b->lx.strings.len);
+      lua_rawseti(L, -2, i);
+    }
+  }
+  return 1;
+}
+
+/* languages() -> array of libstemmer's language names */
+static int l_languages(lua_State *L) {
+  const char **list = sb_stemmer_list();
+  int i;
+  lua_newtable(L);
+  for (i = 0; list[i]; i++) {
+    lua_pushstring(L, list[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+/* language_name(name_or_code) -> canonical name (raises if unknown) */
+static int l_language_name(lua_State *L) {
+  lua_pushstring(L, check_language(L, 1));
+  return 1;
+}
+
+/*
+** stem_counts(text [, lang [, opts]]) -> {stem = count}, words
+** opts.stopwords: array of words left out (compared after normalising).
+*/
+static int l_stem_counts(lua_State *L) {
+  size_t len, start, end, i;
+  const char *s = luaL_checklstring(L, 1, &len);
+  const char *lang = check_language(L, 2);
+  lexbox *b;
+  th_scanner sc;
+  th_kind kind;
+  lua_Integer words = 0;
+  int box;
+  if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
+  b = new_lexbox(L, lang);
+  box = lua_gettop(L);
+  if (lua_istable(L, 3) && lua_getfield(L, 3, "stopwords") == LUA_TTABLE) {
+    lua_Integer k, n = luaL_len(L, -1);
+    for (k = 1; k <= n; k++) {
+      size_t wl;
+      const char *w;
+      int added;
+      if (lua_geti(L, -1, k) != LUA_TSTRING)
+        return luaL_argerror(L, 3, "stopwords must be strings");
+      w = lua_tolstring(L, -1, &wl);
+      b->lx.scratch.len = 0;
+      if (th_normalize(&b->lx.nz, w, wl, &b->lx.scratch) != TH_OK ||
+          !th_strmap_put(&b->stop, b->lx.scratch.data ? b->lx.scratch.data : "",
+                         b->lx.scratch.len,
+                         th_hash(b->lx.scratch.data ? b->lx.scratch.data : "",
+                                 b->lx.scratch.len), 1, &added))
+        return raise_status(L, TH_ENOMEM);
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, box);
+  th_scanner_init(&sc, s, len);
+  while (th_next_word(&sc, &start, &end, &kind)) {
+    int created;
+    long fi;
+    if (kind != TH_KIND_WORD) continue;
+    fi = th_lexicon_form(&b->lx, s + start, end - start, kind, &created);
+    if (fi < 0) return raise_status(L, TH_ENOMEM);
+    if (created && b->stop.count) {
+      th_form *f = &b->lx.forms[fi];
+      const char *nm = th_form_norm(&b->lx, f);
+      if (th_strmap_get(&b->stop, nm, f->norm_len, th_hash(nm, f->norm_len)))
+        f->flags |= TH_FORM_STOP;
+    }
+    b->lx.forms[fi].count++;
+    words++;
+  }
+  lua_newtable(L);
+  for (i = 0; i < b->lx.nforms; i++) {
+    const th_form *f = &b->lx.forms[i];
+    lua_Integer prev;
+    if (f->flags & TH_FORM_STOP) continue;
+    lua_pushlstring(L, th_form_stem(&b->lx, f), f->stem_len);
+    lua_pushvalue(L, -1);
+    prev = lua_rawget(L, -3) == LUA_TNUMBER ? lua_tointeger(L, -1) : 0;
+    lua_pop(L, 1);
+    lua_pushinteger(L, prev + (lua_Integer)f->count);
+    lua_rawset(L, -3);
+  }
+  lua_pushinteger(L, words);
+  /* Free the cache now rather than at the next collection: it can be big. */
+  th_lexicon_free(&b->lx);
+  th_strmap_free(&b->stop);
+  b->live = 0;
+  return 2;
+}
+
+/* Reads opts.from, opts.to (1-based, inclusive) into [*from, *to). */
+static void check_range(lua_State *L, int opts, size_t len, size_t *from,
+                        size_t *to) {
+  lua_Integer f = 1, t = (lua_Integer)len;
+  if (lua_istable(L, opts)) {
+    if (lua_getfield(L, opts, "from") != LUA_TNIL) f = luaL_checkinteger(L, -1);
+    if (lua_getfield(L, opts, "to") != LUA_TNIL) t = luaL_checkinteger(L, -1);
+    lua_pop(L, 2);
+  }
+  if (f < 1) f = 1;
+  if (t > (lua_Integer)len) t = (lua_Integer)len;
+  if (t < f - 1) t = f - 1;
+  *from = (size_t)f - 1;
+  *to = (size_t)t;
+}
+
+/* Reads opts.skip = {s1, e1, s2, e2, ...} (1-based, inclusive, sorted) into
+   a userdata array left on the stack. */
+static th_range *check_skip(lua_State *L, int opts, size_t *n) {
+  th_range *r;
+  lua_Integer i, len;
+  *n = 0;
+  if (!lua_istable(L, opts) || lua_getfield(L, opts, "skip") == LUA_TNIL) {
+    if (lua_istable(L, opts)) lua_pop(L, 1);
+    lua_newuserdatauv(L, 0, 0);
+    return NULL;
+  }
+  luaL_argexpected(L, lua_istable(L, -1), opts, "skip as an array of byte offsets");
+  len = luaL_len(L, -1);
+  if (len % 2) luaL_argerror(L, opts, "skip needs pairs of offsets (start, stop)");
+  r = (th_range *)lua_newuserdatauv(L, (size_t)(len / 2) * sizeof(th_range), 0);
+  for (i = 0; i < len / 2; i++) {
+    lua_Integer a, b;
+    lua_geti(L, -2, 2 * i + 1);
+    lua_geti(L, -3, 2 * i + 2);
+    a = luaL_checkinteger(L, -2);
+    b = luaL_checkinteger(L, -1);
+    lua_pop(L, 2);
+    if (a < 1 || b < a - 1 || (i > 0 && (size_t)a - 1 < r[i - 1].end))
+      luaL_argerror(L, opts, "skip ranges must be increasing and not overlap");
+    r[i].start = (size_t)a - 1;
+    r[i].end = (size_t)b;
+  }
+  lua_remove(L, -2);
+  *n = (size_t)(len / 2);
+  return r;
+}
+
+/*
+** word_count(text [, opts]) -> number of word and number tokens in
+** opts.from..opts.to, leaving out tokens that start inside opts.skip.
+*/
+static int l_word_count(lua_State *L) {
+  size_t len, from, to, start, end, nskip, k = 0;
+  const char *s = luaL_checklstring(L, 1, &len);
+  th_range *skip;
+  th_scanner sc;
+  th_kind kind;
+  lua_Integer n = 0;
+  if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+  check_range(L, 2, len, &from, &to);
+  skip = check_skip(L, 2, &nskip);
+  th_scanner_init(&sc, s + from, to - from);
+  while (th_next_word(&sc, &start, &end, &kind)) {
+    start += from;
+    while (k < nskip && skip[k].end <= start) k++;
+    if (k < nskip && skip[k].start <= start) continue;
+    if (kind == TH_KIND_WORD || kind == TH_KIND_NUMBER) n++;
+  }
+  lua_pushinteger(L, n);
+  return 1;
+}
+
+/* ---------------------------------------------------------------------
+** The matcher
+** ------------------------------------------------------------------ */
+
+typedef struct matcherbox {
+  th_matcher m;
+  int live;
+} matcherbox;
+
+static int matcher_gc(lua_State *L) {
+  matcherbox *b = (matcherbox *)luaL_checkudata(L, 1, MATCHER_MT);
+  if (b->live) {
+    th_matcher_free(&b->m);
+    b->live = 0;
+  }
+  return 0;
+}
+
+static th_matcher *check_matcher(lua_State *L) {
+  matcherbox *b = (matcherbox *)luaL_checkudata(L, 1, MATCHER_MT);
+  if (!b->live) luaL_argerror(L, 1, "matcher is closed");
+  return &b->m;
+}
+
+static int spec_error(lua_State *L, lua_Integer pat, const char *msg) {
+  lua_pushfstring(L, "pattern %I: %s", pat, msg);
+  return luaL_argerror(L, 1, lua_tostring(L, -1));
+}
+
+static th_term_kind element_kind(lua_State *L, lua_Integer pat,
+                                 const char *k, int *any) {
+  *any = 0;
+  if (strcmp(k, "word") == 0) return TH_TERM_WORD;
+  if (strcmp(k, "norm") == 0) return TH_TERM_NORM;
+  if (strcmp(k, "glob") == 0) return TH_TERM_GLOB;
+  if (strcmp(k, "exact") == 0) return TH_TERM_EXACT;
+  if (strcmp(k, "any") == 0) { *any = 1; return TH_TERM_WORD; }
+  lua_pushfstring(L, "unknown element kind '%s' "
+                  "(expected word, norm, glob, exact or any)", k);
+  spec_error(L, pat, lua_tostring(L, -1));
+  return TH_TERM_WORD;
+}
+
+/* Reads spec.patterns[pat] (on the top of the stack) into the matcher. */
+static void add_pattern(lua_State *L, th_matcher *m, lua_Integer pat) {
+  uint32_t elems[MAX_PHRASE];
+  lua_Integer code, id, i, n;
+  int exclude, top = lua_gettop(L);
+  if (!lua_istable(L, -1)) spec_error(L, pat, "not a table");
+  lua_getfield(L, -1, "code");
+  code = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+  if (code < 1 || code > (lua_Integer)m->ncodes)
+    spec_error(L, pat, "code must be an integer from 1 to ncodes");
+  lua_getfield(L, top, "id");
+  id = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : pat;
+  lua_getfield(L, top, "exclude");
+  exclude = lua_toboolean(L, -1);
+  if (lua_getfield(L, top, "elements") != LUA_TTABLE)
+    spec_error(L, pat, "elements must be an array");
+  n = luaL_len(L, -1);
+  if (n < 1) spec_error(L, pat, "no elements");
+  if (n > MAX_PHRASE) spec_error(L, pat, "more than 64 elements");
+  for (i = 1; i <= n; i++) {
+    const char *k, *text;
+    size_t tl = 0;
+    int any, empty;
+    th_term_kind kind;
+    if (lua_geti(L, -1, i) != LUA_TTABLE) spec_error(L, pat, "an element is not a table");
+    lua_geti(L, -1, 1);
+    lua_geti(L, -2, 2);
+    k = lua_tostring(L, -2);
+    if (k == NULL) spec_error(L, pat, "an element has no kind");
+    kind = element_kind(L, pat, k, &any);
+    if (any) {
+      if (i == 1 || i == n)
+        spec_error(L, pat, "'any' cannot start or end a pattern");
+      elems[i - 1] = TH_ANY;
+    } else {
+      text = lua_tolstring(L, -1, &tl);
+      if (text == NULL || tl == 0) spec_error(L, pat, "empty element");
+      elems[i - 1] = th_matcher_term(m, kind, text, tl, &empty);
+      if (empty) spec_error(L, pat, "element is empty once normalised");
+      if (elems[i - 1] == 0) raise_status(L, TH_ENOMEM);
+    }
+    lua_pop(L, 3);
+  }
+  if (th_matcher_pattern(m, (uint32_t)code, (int64_t)id, elems, (size_t)n,
+                         exclude) != TH_OK)
+    raise_status(L, TH_ENOMEM);
+  lua_settop(L, top);
+}
+
+/*
+** matcher(spec) -> matcher   (see docs/internals.md for the spec)
+*/
+static int l_matcher(lua_State *L) {
+  matcherbox *b;
+  th_matcher *m;
+  lua_Integer ncodes, i, n;
+  const char *lang = NULL;
+  int st;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  if (lua_getfield(L, 1, "language") != LUA_TNIL) {
+    const char *name = lua_tostring(L, -1);
+    lang = name ? th_language_name(name) : NULL;
+    if (lang == NULL) {
+      lua_replace(L, 2);
+      lang = check_language(L, 2);   /* raises with the list */
+    }
+  } else {
+    lang = DEFAULT_LANGUAGE;
+  }
+  lua_settop(L, 1);
+  lua_getfield(L, 1, "ncodes");
+  if (!lua_isinteger(L, -1) || (ncodes = lua_tointeger(L, -1)) < 0 ||
+      ncodes > 10000000)
+    return luaL_argerror(L, 1, "ncodes must be a non-negative integer");
+  lua_pop(L, 1);
+  b = (matcherbox *)lua_newuserdatauv(L, sizeof(matcherbox), 0);
+  b->live = 0;
+  luaL_setmetatable(L, MATCHER_MT);
+  memset(&b->m, 0, sizeof b->m);
+  st = th_matcher_init(&b->m, lua_alloc_of(L), lang, (uint32_t)ncodes);
+  b->live = 1;
+  if (st != TH_OK) return raise_status(L, st);
+  m = &b->m;
+  if (lua_getfield(L, 1, "patterns") != LUA_TTABLE)
+    return luaL_argerror(L, 1, "patterns must be an array");
+  n = luaL_len(L, -1);
+  for (i = 1; i <= n; i++) {
+    lua_geti(L, -1, i);
+    add_pattern(L, m, i);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, 1, "negation") == LUA_TTABLE) {
+    if (lua_getfield(L, -1, "window") != LUA_TNIL) {
+      lua_Integer w = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
+      if (w < 0 || w > 50)
+        return luaL_argerror(L, 1, "negation.window must be an integer from 0 to 50");
+      m->window = (int)w;
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, -1, "cues") == LUA_TTABLE) {
+      lua_Integer k, nc = luaL_len(L, -1);
+      for (k = 1; k <= nc; k++) {
+        size_t cl;
+        const char *cue;
+        lua_geti(L, -1, k);
+        cue = lua_tolstring(L, -1, &cl);
+        if (cue == NULL || cl == 0)
+          return luaL_argerror(L, 1, "negation cues must be non-empty strings");
+        if (th_matcher_cue(m, cue, cl) != TH_OK) return raise_status(L, TH_ENOMEM);
+        lua_pop(L, 1);
+      }
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, 1, "negated_to") == LUA_TTABLE) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      lua_Integer c = lua_isinteger(L, -2) ? lua_tointeger(L, -2) : 0;
+      lua_Integer t = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+      if (c < 1 || c > ncodes || t < 1 || t > ncodes)
+        return luaL_argerror(L, 1, "negated_to maps code numbers to code numbers");
+      th_matcher_negated_to(m, (uint32_t)c, (uint32_t)t);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  if ((st = th_matcher_finish(m)) != TH_OK) return raise_status(L, st);
+  return 1;
+}
+
+static void push_counts(lua_State *L, const size_t *v, uint32_t n) {
+  uint32_t c;
+  lua_createtable(L, (int)n, 0);
+  for (c = 1; c <= n; c++) {
+    lua_pushinteger(L, (lua_Integer)v[c]);
+    lua_rawseti(L, -2, c);
+  }
+}
+
+/*
+** m:scan(text [, opts]) -> {words=, counts=, negated=, hits=}
+** opts.from, opts.to, opts.skip (see word_count); opts.hits = false leaves
+** out the list of hits.
+*/
+static int m_scan(lua_State *L) {
+  th_matcher *m = check_matcher(L);
+  size_t len, from, to, nskip, i;
+  const char *s = luaL_checklstring(L, 2, &len);
+  th_range *skip;
+  int st;
+  if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
+  check_range(L, 3, len, &from, &to);
+  skip = check_skip(L, 3, &nskip);
+  m->want_hits = opt_bool(L, 3, "hits", 1);
+  if ((st = th_matcher_scan(m, s, from, to, skip, nskip)) != TH_OK)
+    return raise_status(L, st);
+  lua_createtable(L, 0, 4);
+  lua_pushinteger(L, (lua_Integer)m->words);
+  lua_setfield(L, -2, "words");
+  push_counts(L, m->counts, m->ncodes);
+  lua_setfield(L, -2, "counts");
+  push_counts(L, m->negated, m->ncodes);
+  lua_setfield(L, -2, "negated");
+  if (m->want_hits) {
+    lua_createtable(L, (int)(m->nhits < 1u << 24 ? m->nhits : 0), 0);
+    for (i = 0; i < m->nhits; i++) {
+      const th_hit *h = &m->hits[i];
+      lua_createtable(L, 0, 6);
+      lua_pushinteger(L, h->code);
+      lua_setfield(L, -2, "code");
+      lua_pushinteger(L, (lua_Integer)h->start + 1);
+      lua_setfield(L, -2, "start");
+      lua_pushinteger(L, (lua_Integer)h->end);
+      lua_setfield(L, -2, "stop");
+      lua_pushinteger(L, (lua_Integer)h->pattern);
+      lua_setfield(L, -2, "pattern");
+      lua_pushboolean(L, h->negated);
+      lua_setfield(L, -2, "negated");
+      if (h->from) {
+        lua_pushinteger(L, h->from);
+        lua_setfield(L, -2, "from");
+      }
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "hits");
+  }
+  return 1;
+}
+
+/* m:info() -> {codes=, patterns=, terms=, forms=} (for tests and tuning) */
+static int m_info(lua_State *L) {
+  th_matcher *m = check_matcher(L);
+  lua_createtable(L, 0, 4);
+  lua_pushinteger(L, m->ncodes);
+  lua_setfield(L, -2, "codes");
+  lua_pushinteger(L, (lua_Integer)m->npatterns);
+  lua_setfield(L, -2, "patterns");
+  lua_pushinteger(L, m->nterms);
+  lua_setfield(L, -2, "terms");
+  lua_pushinteger(L, (lua_Integer)m->lex.nforms);
+  lua_setfield(L, -2, "forms");
+  return 1;
+}
+
+/* ---------------------------------------------------------------------
+** Zip
+** ------------------------------------------------------------------ */
+
+typedef struct zipbox {
+  struct zip *z;
+  th_buf buf;
+} zipbox;
+
+static int zipbox_gc(lua_State *L) {
+  zipbox *b = (zipbox *)luaL_checkudata(L, 1, ZIPBOX_MT);
+  th_alloc a = lua_alloc_of(L);
+  if (b->z) { th_zip_close(b->z); b->z = NULL; }
+  th_buf_free(&a, &b->buf);
+  return 0;
+}
+
+static zipbox *new_zipbox(lua_State *L) {
+  zipbox *b = (zipbox *)lua_newuserdatauv(L, sizeof(zipbox), 0);
+  memset(b, 0, sizeof *b);
+  luaL_setmetatable(L, ZIPBOX_MT);
+  return b;
+}
+
+/* zip_list(path) -> array of entry names | nil, message */
+static int l_zip_list(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  char err[512];
+  zipbox *b = new_zipbox(L);
+  zip_int64_t i, n;
+  if ((b->z = th_zip_open_read(path, err, sizeof err)) == NULL) {
+    luaL_pushfail(L);
+    lua_pushstring(L, err);
+    return 2;
+  }
+  n = zip_get_num_entries(b->z, 0);
+  lua_newtable(L);
+  for (i = 0; i < n; i++) {
+    const char *name = zip_get_name(b->z, (zip_uint64_t)i, 0);
+    if (name == NULL) continue;
+    lua_pushstring(L, name);
+    lua_rawseti(L, -2, i + 1);
+  }
+  th_zip_close(b->z);
+  b->z = NULL;
+  return 1;
+}
+
+/* zip_read(path, name [, max_bytes]) -> string | nil, message */
+static int l_zip_read(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  lua_Integer max = luaL_optinteger(L, 3, (lua_Integer)256 << 20);
+  char err[512];
+  zipbox *b;
+  th_alloc a = lua_alloc_of(L);
+  int rc;
+  luaL_argcheck(L, max >= 0, 3, "limit must not be negative");
+  b = new_zipbox(L);
+  if ((b->z = th_zip_open_read(path, err, sizeof err)) == NULL) {
+    luaL_pushfail(L);
+    lua_pushstring(L, err);
+    return 2;
+  }
+  rc = th_zip_read(b->z, name, (size_t)max, &a, &b->buf, err, sizeof err);
+  th_zip_close(b->z);
+  b->z = NULL;
+  if (rc != TH_OK) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", path, err);
+    return 2;
+  }
+  lua_pushlstring(L, b->buf.data ? b->buf.data : "", b->buf.len);
+  th_buf_free(&a, &b->buf);
+  return 1;
+}
+
+/* zip_write(path, {{name=, data=}, ...}) -> true | nil, message */
+static int l_zip_write(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  char err[512];
+  zipbox *b;
+  lua_Integer i, n;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  n = luaL_len(L, 2);
+  for (i = 1; i <= n; i++) {   /* check everything before touching the disk */
+    if (lua_geti(L, 2, i) != LUA_TTABLE ||
+        lua_getfield(L, -1, "name") != LUA_TSTRING ||
+        lua_getfield(L, -2, "data") != LUA_TSTRING)
+      return luaL_argerror(L, 2, lua_pushfstring(L,
+               "entry %I needs a string name and string data", i));
+    lua_pop(L, 3);
+  }
+  b = new_zipbox(L);
+  if ((b->z = th_zip_open_write(path, err, sizeof err)) == NULL) {
+    luaL_pushfail(L);
+    lua_pushstring(L, err);
+    return 2;
+  }
+  for (i = 1; i <= n; i++) {
+    size_t dl;
+    const char *name, *data;
+    lua_geti(L, 2, i);
+    lua_getfield(L, -1, "name");
+    lua_getfield(L, -2, "data");
+    name = lua_tostring(L, -2);
+    data = lua_tolstring(L, -1, &dl);   /* kept alive by the entries table */
+    if (th_zip_add(b->z, name, data, dl, err, sizeof err) != TH_OK) {
+      th_zip_close(b->z);
+      b->z = NULL;
+      luaL_pushfail(L);
+      lua_pushfstring(L, "%s: %s", path, err);
+      return 2;
+    }
+    lua_pop(L, 3);
+  }
+  {
+    struct zip *z = b->z;
+    b->z = NULL;   /* th_zip_commit consumes the handle */
+    if (th_zip_commit(z, err, sizeof err) != TH_OK) {
+      luaL_pushfail(L);
+      lua_pushfstring(L, "%s: %s", path, err);
+      return 2;
+    }
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* ---------------------------------------------------------------------
+** Registration
+** ------------------------------------------------------------------ */
+
+static const luaL_Reg core_funcs[] = {
+  {"tokens", l_tokens},
+  {"normalize", l_normalize},
+  {"stem", l_stem},
+  {"languages", l_languages},
+  {"language_name", l_language_name},
+  {"stem_counts", l_stem_counts},
+  {"word_count", l_word_count},
+  {"matcher", l_matcher},
+  {"zip_list", l_zip_list},
+  {"zip_read", l_zip_read},
+  {"zip_write", l_zip_write},
+  {NULL, NULL}
+};
+
+static const luaL_Reg matcher_methods[] = {
+  {"scan", m_scan},
+  {"info", m_info},
+  {NULL, NULL}
+};
+
+static void new_box_metatable(lua_State *L, const char *name,
+                              lua_CFunction gc) {
+  luaL_newmetatable(L, name);
+  lua_pushcfunction(L, gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, gc);
+  lua_setfield(L, -2, "__close");
+  lua_pop(L, 1);
+}
+
+__attribute__((visibility("default")))
+int luaopen_thematic_core(lua_State *L);
+
+int luaopen_thematic_core(lua_State *L) {
+  new_box_metatable(L, LEXBOX_MT, lexbox_gc);
+  new_box_metatable(L, NORMBOX_MT, normbox_gc);
+  new_box_metatable(L, ZIPBOX_MT, zipbox_gc);
+  luaL_newmetatable(L, MATCHER_MT);
+  lua_pushcfunction(L, matcher_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, matcher_gc);
+  lua_setfield(L, -2, "__close");
+  luaL_newlib(L, matcher_methods);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  luaL_newlib(L, core_funcs);
+  lua_pushliteral(L, THEMATIC_VERSION);
+  lua_setfield(L, -2, "_VERSION");
+  return 1;
+}

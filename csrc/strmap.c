@@ -1,0 +1,92 @@
+#include <string.h>
+
+#include "strmap.h"
+
+/* FNV-1a, 64-bit: word forms are short, so a simple byte-wise hash is as
+   fast as anything cleverer; 0 is reserved for empty slots. */
+uint64_t th_hash(const char *s, size_t len) {
+  uint64_t h = 14695981039346656037ULL;
+  size_t i;
+  for (i = 0; i < len; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ULL;
+  }
+  return h ? h : 1;
+}
+
+void th_strmap_init(th_strmap *m, th_alloc alloc) {
+  memset(m, 0, sizeof *m);
+  m->alloc = alloc;
+}
+
+void th_strmap_free(th_strmap *m) {
+  th_free(&m->alloc, m->slots, m->nslots * sizeof(th_slot));
+  th_buf_free(&m->alloc, &m->keys);
+  m->slots = NULL;
+  m->nslots = m->count = 0;
+}
+
+void th_strmap_clear(th_strmap *m) {
+  if (m->slots) memset(m->slots, 0, m->nslots * sizeof(th_slot));
+  m->count = 0;
+  m->keys.len = 0;
+}
+
+th_slot *th_strmap_get(const th_strmap *m, const char *key, size_t len,
+                       uint64_t hash) {
+  size_t mask, i;
+  if (m->nslots == 0) return NULL;
+  mask = m->nslots - 1;
+  for (i = (size_t)hash & mask;; i = (i + 1) & mask) {
+    th_slot *s = &m->slots[i];
+    if (s->hash == 0) return NULL;
+    if (s->hash == hash && s->key_len == len &&
+        memcmp(m->keys.data + s->key_off, key, len) == 0)
+      return s;
+  }
+}
+
+static int rehash(th_strmap *m, size_t nslots) {
+  th_slot *old = m->slots, *ns;
+  size_t oldn = m->nslots, i;
+  ns = th_realloc(&m->alloc, NULL, 0, nslots * sizeof(th_slot));
+  if (ns == NULL) return TH_ENOMEM;
+  memset(ns, 0, nslots * sizeof(th_slot));
+  for (i = 0; i < oldn; i++) {
+    if (old[i].hash) {
+      size_t j = (size_t)old[i].hash & (nslots - 1);
+      while (ns[j].hash) j = (j + 1) & (nslots - 1);
+      ns[j] = old[i];
+    }
+  }
+  th_free(&m->alloc, old, oldn * sizeof(th_slot));
+  m->slots = ns;
+  m->nslots = nslots;
+  return TH_OK;
+}
+
+th_slot *th_strmap_put(th_strmap *m, const char *key, size_t len,
+                       uint64_t hash, uint32_t value, int *added) {
+  th_slot *s;
+  size_t mask, i;
+  *added = 0;
+  if ((s = th_strmap_get(m, key, len, hash)) != NULL) return s;
+  if (len > UINT32_MAX || m->keys.len + len > UINT32_MAX) return NULL;
+  if ((m->count + 1) * 4 > m->nslots * 3) {   /* load factor 3/4 */
+    if (rehash(m, m->nslots ? m->nslots * 2 : 64) != TH_OK) return NULL;
+  }
+  if (th_buf_reserve(&m->alloc, &m->keys, len + 1) != TH_OK) return NULL;
+  mask = m->nslots - 1;
+  for (i = (size_t)hash & mask; m->slots[i].hash; i = (i + 1) & mask) {}
+  s = &m->slots[i];
+  s->hash = hash;
+  s->key_off = (uint32_t)m->keys.len;
+  s->key_len = (uint32_t)len;
+  s->value = value;
+  if (len) memcpy(m->keys.data + m->keys.len, key, len);
+  m->keys.data[m->keys.len + len] = '\0';
+  m->keys.len += len + 1;
+  m->count++;
+  *added = 1;
+  return s;
+}

@@ -1,0 +1,54 @@
+/*
+** Shared by the engine files: the allocator they use (Lua's, handed in by
+** the binding, so every byte is accounted to the Lua state and an
+** out-of-memory becomes a Lua error) and status codes.
+** Engine files never include lua.h.
+*/
+#ifndef THEMATIC_COMMON_H
+#define THEMATIC_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Same signature as lua_Alloc: realloc when nsize > 0, free when 0. */
+typedef void *(*th_allocf)(void *ud, void *ptr, size_t osize, size_t nsize);
+
+typedef struct th_alloc {
+  th_allocf f;
+  void *ud;
+} th_alloc;
+
+enum {
+  TH_OK = 0,
+  TH_ENOMEM = -1,     /* the allocator refused */
+  TH_EUTF8 = -2,      /* invalid UTF-8 in strict mode */
+  TH_ESTEMMER = -3,   /* libstemmer failed */
+  TH_ETOOBIG = -4     /* a size that does not fit our counters */
+};
+
+#define TH_HIDDEN __attribute__((visibility("hidden")))
+
+static inline void *th_realloc(const th_alloc *a, void *p, size_t osize,
+                               size_t nsize) {
+  return a->f(a->ud, p, osize, nsize);
+}
+
+static inline void th_free(const th_alloc *a, void *p, size_t size) {
+  if (p != NULL) a->f(a->ud, p, size, 0);
+}
+
+/* Grows *arr (elements of esize bytes, capacity *cap) to hold at least
+   need elements. Returns TH_OK or TH_ENOMEM (the old array stays valid). */
+TH_HIDDEN int th_grow(const th_alloc *a, void **arr, size_t *cap,
+                      size_t need, size_t esize);
+
+/* A growable byte buffer owned by its user. */
+typedef struct th_buf {
+  char *data;
+  size_t len, cap;
+} th_buf;
+
+TH_HIDDEN int th_buf_reserve(const th_alloc *a, th_buf *b, size_t extra);
+TH_HIDDEN void th_buf_free(const th_alloc *a, th_buf *b);
+
+#endif

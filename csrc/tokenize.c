@@ -1,0 +1,446 @@
+/*
+** Word boundaries.
+**
+** th_next_segment implements the default word boundaries of Unicode
+** Standard Annex #29 (rules WB1-WB999, Unicode 15.0), checked against the
+** whole WordBreakTest.txt by spec/core/uax29_spec.lua.
+**
+** th_next_word is the tailoring an analyst wants: it yields only word-like
+** tokens and keeps whole what UAX #29 would split but a reader sees as one
+** word: hyphenated compounds and codes (e-health, face-to-face, COVID-19,
+** type-2, A&E), URLs and e-mail addresses. It follows the same joining
+** rules as UAX #29 inside a word (letters, digits, apostrophes, decimal
+** points) but, unlike it, does not join across ':' ("P01:text" is a label
+** and a word, not one word). Runs of ASCII letters and digits take a fast
+** path, since they are most of the bytes of most transcripts.
+*/
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "tokenize.h"
+#include "utf8.h"
+#include "wordbreak_table.h"
+
+const char *const th_kind_names[] = {
+  "word", "number", "url", "email", "emoji", "space", "punct", "other"
+};
+
+#define NONE (-1)   /* "no previous character": start of text */
+
+static int wb_lookup(int32_t cp) {
+  return th_wb_stage2[(size_t)th_wb_stage1[cp >> 8] * 256 + (cp & 0xFF)];
+}
+
+#define WB(v) ((v) & 0x1F)
+#define IS_EXTPICT(v) (((v) & TH_WB_EXTPICT) != 0)
+
+static int is_ahletter(int p) {
+  return p == TH_WB_ALETTER || p == TH_WB_HEBREW_LETTER;
+}
+
+static int is_ignorable(int p) {  /* WB4 */
+  return p == TH_WB_EXTEND || p == TH_WB_FORMAT || p == TH_WB_ZWJ;
+}
+
+static int is_newline(int p) {
+  return p == TH_WB_CR || p == TH_WB_LF || p == TH_WB_NEWLINE;
+}
+
+static int is_midletterq(int p) {   /* (MidLetter | MidNumLetQ) */
+  return p == TH_WB_MIDLETTER || p == TH_WB_MIDNUMLET ||
+         p == TH_WB_SINGLE_QUOTE;
+}
+
+static int is_midnumq(int p) {      /* (MidNum | MidNumLetQ) */
+  return p == TH_WB_MIDNUM || p == TH_WB_MIDNUMLET || p == TH_WB_SINGLE_QUOTE;
+}
+
+void th_scanner_init(th_scanner *sc, const char *s, size_t len) {
+  sc->s = (const unsigned char *)s;
+  sc->len = len;
+  sc->pos = 0;
+  sc->bad = 0;
+  sc->first_bad = (size_t)-1;
+  sc->bad_upto = 0;
+  sc->at_next = 0;
+  sc->prev_raw = sc->prev = sc->prev2 = NONE;
+  sc->ri_run = 0;
+  sc->at_sot = 1;
+}
+
+/* Decodes the code point at p. Each invalid byte is counted once, however
+   often look-ahead reads it. */
+static int32_t decode_at(th_scanner *sc, size_t p, size_t *n) {
+  int ok;
+  int32_t cp = th_utf8_decode(sc->s + p, sc->len - p, n, &ok);
+  if (!ok && p >= sc->bad_upto) {
+    sc->bad++;
+    if (sc->first_bad == (size_t)-1) sc->first_bad = p;
+    sc->bad_upto = p + 1;
+  }
+  return cp;
+}
+
+/* Word_Break value (with the Extended_Pictographic bit) of the character
+   at p; its length in *n. */
+static int prop_at(th_scanner *sc, size_t p, size_t *n, int32_t *cpout) {
+  int32_t cp;
+  if (sc->s[p] < 0x80) {
+    *n = 1;
+    cp = sc->s[p];
+  } else {
+    cp = decode_at(sc, p, n);
+  }
+  if (cpout) *cpout = cp;
+  return wb_lookup(cp);
+}
+
+/* The Word_Break value of the first character at or after p that WB4 does
+   not absorb, or NONE at the end of the text. */
+static int next_effective(th_scanner *sc, size_t p) {
+  size_t n;
+  while (p < sc->len) {
+    int v = WB(prop_at(sc, p, &n, NULL));
+    if (!is_ignorable(v)) return v;
+    p += n;
+  }
+  return NONE;
+}
+
+/* ---------------------------------------------------------------------
+** UAX #29
+** ------------------------------------------------------------------ */
+
+/* Is there a boundary before the character whose value is v (at offset p,
+   length n)? The scanner's state describes the text before it. */
+static int uax29_break(th_scanner *sc, int v, size_t p, size_t n) {
+  int cur = WB(v), prev_raw = sc->prev_raw, prev = sc->prev;
+  if (sc->at_sot) return 0;                             /* WB1: not a break inside */
+  if (prev_raw == TH_WB_CR && cur == TH_WB_LF) return 0;           /* WB3 */
+  if (is_newline(prev_raw)) return 1;                              /* WB3a */
+  if (is_newline(cur)) return 1;                                   /* WB3b */
+  if (prev_raw == TH_WB_ZWJ && IS_EXTPICT(v)) return 0;            /* WB3c */
+  if (prev_raw == TH_WB_WSEGSPACE && cur == TH_WB_WSEGSPACE) return 0; /* WB3d */
+  if (is_ignorable(cur)) return 0;                                 /* WB4 */
+  if (is_ahletter(prev) && is_ahletter(cur)) return 0;             /* WB5 */
+  if (is_ahletter(prev) && is_midletterq(cur) &&
+      is_ahletter(next_effective(sc, p + n))) return 0;            /* WB6 */
+  if (is_ahletter(sc->prev2) && is_midletterq(prev) && is_ahletter(cur))
+    return 0;                                                      /* WB7 */
+  if (prev == TH_WB_HEBREW_LETTER && cur == TH_WB_SINGLE_QUOTE) return 0; /* WB7a */
+  if (prev == TH_WB_HEBREW_LETTER && cur == TH_WB_DOUBLE_QUOTE &&
+      next_effective(sc, p + n) == TH_WB_HEBREW_LETTER) return 0;  /* WB7b */
+  if (sc->prev2 == TH_WB_HEBREW_LETTER && prev == TH_WB_DOUBLE_QUOTE &&
+      cur == TH_WB_HEBREW_LETTER) return 0;                        /* WB7c */
+  if (prev == TH_WB_NUMERIC && cur == TH_WB_NUMERIC) return 0;     /* WB8 */
+  if (is_ahletter(prev) && cur == TH_WB_NUMERIC) return 0;         /* WB9 */
+  if (prev == TH_WB_NUMERIC && is_ahletter(cur)) return 0;         /* WB10 */
+  if (sc->prev2 == TH_WB_NUMERIC && is_midnumq(prev) && cur == TH_WB_NUMERIC)
+    return 0;                                                      /* WB11 */
+  if (prev == TH_WB_NUMERIC && is_midnumq(cur) &&
+      next_effective(sc, p + n) == TH_WB_NUMERIC) return 0;        /* WB12 */
+  if (prev == TH_WB_KATAKANA && cur == TH_WB_KATAKANA) return 0;   /* WB13 */
+  if ((is_ahletter(prev) || prev == TH_WB_NUMERIC || prev == TH_WB_KATAKANA ||
+       prev == TH_WB_EXTENDNUMLET) && cur == TH_WB_EXTENDNUMLET)
+    return 0;                                                      /* WB13a */
+  if (prev == TH_WB_EXTENDNUMLET &&
+      (is_ahletter(cur) || cur == TH_WB_NUMERIC || cur == TH_WB_KATAKANA))
+    return 0;                                                      /* WB13b */
+  if (prev == TH_WB_REGIONAL_INDICATOR && cur == TH_WB_REGIONAL_INDICATOR &&
+      (sc->ri_run % 2) == 1) return 0;                             /* WB15, WB16 */
+  return 1;                                                        /* WB999 */
+}
+
+/* Moves the UAX #29 state past a character of value v. */
+static void uax29_advance(th_scanner *sc, int v) {
+  int cur = WB(v);
+  int absorbed = is_ignorable(cur) && sc->prev_raw != NONE &&
+                 !is_newline(sc->prev_raw);
+  if (!absorbed) {   /* WB4: X (Extend | Format | ZWJ)* behaves as X */
+    sc->prev2 = sc->prev;
+    sc->prev = cur;
+    sc->ri_run = cur == TH_WB_REGIONAL_INDICATOR ? sc->ri_run + 1 : 0;
+  }
+  sc->prev_raw = cur;
+  sc->at_sot = 0;
+}
+
+static int is_letter_or_number_category(int32_t cp) {
+  utf8proc_category_t c = utf8proc_category(cp);
+  return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+         (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+static int is_punct_category(int32_t cp) {
+  utf8proc_category_t c = utf8proc_category(cp);
+  return c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO;
+}
+
+int th_next_segment(th_scanner *sc, size_t *start, size_t *end,
+                    th_kind *kind) {
+  int letters = 0, digits = 0, emoji = 0, spaces = 1, first = 1;
+  int32_t first_cp = 0;
+  if (sc->pos >= sc->len) return 0;
+  *start = sc->pos;
+  while (sc->pos < sc->len) {
+    size_t n;
+    int32_t cp;
+    int v = prop_at(sc, sc->pos, &n, &cp);
+    int cur = WB(v);
+    if (!first && uax29_break(sc, v, sc->pos, n)) break;
+    if (first) { first_cp = cp; emoji = IS_EXTPICT(v) || cur == TH_WB_REGIONAL_INDICATOR; }
+    first = 0;
+    if (is_ahletter(cur) || cur == TH_WB_KATAKANA ||
+        (cur == TH_WB_OTHER && cp >= 0x80 && is_letter_or_number_category(cp)))
+      letters = 1;
+    else if (cur == TH_WB_NUMERIC)
+      digits = 1;
+    if (!(cur == TH_WB_WSEGSPACE || is_newline(cur) ||
+          (cur == TH_WB_OTHER && (cp == '\t' || cp == '\v' || cp == '\f'))))
+      spaces = 0;
+    uax29_advance(sc, v);
+    sc->pos += n;
+  }
+  *end = sc->pos;
+  if (letters) *kind = TH_KIND_WORD;
+  else if (digits) *kind = TH_KIND_NUMBER;
+  else if (emoji) *kind = TH_KIND_EMOJI;
+  else if (spaces) *kind = TH_KIND_SPACE;
+  else if (is_punct_category(first_cp)) *kind = TH_KIND_PUNCT;
+  else *kind = TH_KIND_OTHER;
+  return 1;
+}
+
+/* ---------------------------------------------------------------------
+** "words" mode
+** ------------------------------------------------------------------ */
+
+/* ASCII classes for the fast path. */
+enum { A_OTHER = 0, A_LETTER = 1, A_DIGIT = 2 };
+static const unsigned char ascii_class[128] = {
+  0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+  0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 2,2,2,2,2,2,2,2,2,2,0,0,0,0,0,0,
+  0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,0,0,0,0,0,
+  0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,0,0,0,0,0
+};
+
+/* What the last joined character of a word was. */
+enum { L_LETTER, L_NUMBER, L_KATAKANA, L_EXTNUM };
+
+static int lower_ascii(int c) {
+  return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+static int starts_with_ci(const unsigned char *s, size_t len, const char *lit) {
+  size_t i;
+  for (i = 0; lit[i]; i++)
+    if (i >= len || lower_ascii(s[i]) != lit[i]) return 0;
+  return 1;
+}
+
+static int url_char(int c) {
+  return c > 0x20 && c < 0x7F && c != '<' && c != '>' && c != '"' &&
+         c != '`' && c != '{' && c != '}' && c != '|' && c != '\\' && c != '^';
+}
+
+/* A URL starting at p (http://, https:// or www.); returns its end or 0. */
+static size_t match_url(const th_scanner *sc, size_t p) {
+  const unsigned char *s = sc->s;
+  size_t e, len = sc->len, body, opens = 0, closes = 0, i;
+  if (starts_with_ci(s + p, len - p, "https://")) body = p + 8;
+  else if (starts_with_ci(s + p, len - p, "http://")) body = p + 7;
+  else if (starts_with_ci(s + p, len - p, "www.")) body = p + 4;
+  else return 0;
+  if (body >= len || s[body] >= 0x80 || ascii_class[s[body]] == A_OTHER)
+    return 0;
+  for (e = body; e < len && url_char(s[e]); e++) {}
+  for (i = p; i < e; i++) {
+    if (s[i] == '(') opens++;
+    else if (s[i] == ')') closes++;
+  }
+  /* Sentence punctuation after a URL is not part of it. */
+  while (e > body) {
+    int c = s[e - 1];
+    if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' ||
+        c == '?' || c == '\'' || c == ']') { e--; continue; }
+    if (c == ')' && closes > opens) { e--; closes--; continue; }
+    break;
+  }
+  return e;
+}
+
+static int email_local_char(int c) {
+  return c < 0x80 && (ascii_class[c] != A_OTHER || c == '.' || c == '_' ||
+                      c == '%' || c == '+' || c == '-');
+}
+
+/* An e-mail address starting at p; returns its end or 0. */
+static size_t match_email(th_scanner *sc, size_t p) {
+  const unsigned char *s = sc->s;
+  size_t at, e, len = sc->len, last_dot = 0;
+  if (sc->at_next < p) {
+    const void *q = memchr(s + p, '@', len - p);
+    sc->at_next = q ? (size_t)((const unsigned char *)q - s) : len;
+  }
+  at = sc->at_next;
+  if (at >= len || at == p || at - p > 64) return 0;
+  for (e = p; e < at; e++)
+    if (!email_local_char(s[e])) return 0;
+  for (e = at + 1; e < len && s[e] < 0x80 &&
+                   (ascii_class[s[e]] != A_OTHER || s[e] == '-' || s[e] == '.');
+       e++) {}
+  while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-')) e--;
+  for (last_dot = e; last_dot > at + 1 && s[last_dot - 1] != '.'; last_dot--) {}
+  if (last_dot <= at + 2 || e - last_dot < 2) return 0;   /* needs x.yy */
+  for (size_t i = last_dot; i < e; i++)
+    if (ascii_class[s[i]] != A_LETTER) return 0;
+  return e;
+}
+
+static int is_hyphen_joiner(int32_t cp) {
+  return cp == '-' || cp == 0x2010 || cp == 0x2011 || cp == '&';
+}
+
+/* Consumes an emoji sequence at sc->pos: an Extended_Pictographic
+   character with its modifiers and ZWJ continuations, or a pair of
+   regional indicators (a flag). */
+static void scan_emoji(th_scanner *sc, int v) {
+  size_t n;
+  int32_t cp;
+  prop_at(sc, sc->pos, &n, &cp);
+  sc->pos += n;
+  if (WB(v) == TH_WB_REGIONAL_INDICATOR) {
+    if (sc->pos < sc->len &&
+        WB(prop_at(sc, sc->pos, &n, NULL)) == TH_WB_REGIONAL_INDICATOR)
+      sc->pos += n;
+    return;
+  }
+  while (sc->pos < sc->len) {
+    int w = prop_at(sc, sc->pos, &n, NULL);
+    if (WB(w) == TH_WB_ZWJ) {
+      size_t n2;
+      if (sc->pos + n < sc->len &&
+          IS_EXTPICT(prop_at(sc, sc->pos + n, &n2, NULL))) {
+        sc->pos += n + n2;
+        continue;
+      }
+      sc->pos += n;
+      break;
+    }
+    if (!is_ignorable(WB(w))) break;
+    sc->pos += n;
+  }
+}
+
+/* Consumes the rest of a word whose first character (class `last`) ends at
+   sc->pos. Returns 1 if it holds a letter. */
+static int scan_word(th_scanner *sc, int last, int letters) {
+  const unsigned char *s = sc->s;
+  size_t len = sc->len;
+  for (;;) {
+    size_t n, n2;
+    int32_t cp;
+    int v, cur, next;
+    /* Fast path: ASCII letters and digits join each other (WB5, WB8-10). */
+    if (last != L_KATAKANA) {
+      size_t p = sc->pos;
+      while (p < len && s[p] < 0x80 && ascii_class[s[p]] != A_OTHER) {
+        if (ascii_class[s[p]] == A_LETTER) { letters = 1; last = L_LETTER; }
+        else last = L_NUMBER;
+        p++;
+      }
+      sc->pos = p;
+    }
+    if (sc->pos >= len) break;
+    v = prop_at(sc, sc->pos, &n, &cp);
+    cur = WB(v);
+    if (is_ignorable(cur)) { sc->pos += n; continue; }          /* WB4 */
+    if (is_ahletter(cur) &&
+        (last == L_LETTER || last == L_NUMBER || last == L_EXTNUM)) {
+      last = L_LETTER; letters = 1; sc->pos += n; continue;
+    }
+    if (cur == TH_WB_NUMERIC &&
+        (last == L_LETTER || last == L_NUMBER || last == L_EXTNUM)) {
+      last = L_NUMBER; sc->pos += n; continue;
+    }
+    if (cur == TH_WB_KATAKANA && (last == L_KATAKANA || last == L_EXTNUM)) {
+      last = L_KATAKANA; letters = 1; sc->pos += n; continue;
+    }
+    if (cur == TH_WB_EXTENDNUMLET) {
+      last = L_EXTNUM; sc->pos += n; continue;
+    }
+    /* Joiners need a word character after them (WB6/7, WB11/12, and the
+       hyphen and ampersand tailoring). */
+    if (!(is_midletterq(cur) || is_midnumq(cur) || is_hyphen_joiner(cp)))
+      break;
+    if (cp == ':' || cp == 0xFF1A || cp == 0xFE55 || cp == 0xFE13) break;
+    next = next_effective(sc, sc->pos + n);
+    n2 = n;
+    if (last == L_LETTER && is_midletterq(cur) && is_ahletter(next)) {
+      sc->pos += n2; continue;
+    }
+    if (last == L_NUMBER && is_midnumq(cur) && next == TH_WB_NUMERIC) {
+      sc->pos += n2; continue;
+    }
+    if (is_hyphen_joiner(cp) && (last == L_LETTER || last == L_NUMBER) &&
+        (is_ahletter(next) || next == TH_WB_NUMERIC)) {
+      sc->pos += n2; continue;
+    }
+    break;
+  }
+  return letters;
+}
+
+int th_next_word(th_scanner *sc, size_t *start, size_t *end, th_kind *kind) {
+  const unsigned char *s = sc->s;
+  size_t len = sc->len;
+  while (sc->pos < len) {
+    size_t p = sc->pos, n, e;
+    int c = s[p];
+    if (c < 0x80) {
+      int cls = ascii_class[c];
+      if (cls == A_OTHER) { sc->pos++; continue; }
+      *start = p;
+      if ((c | 0x20) == 'h' || (c | 0x20) == 'w') {
+        if ((e = match_url(sc, p)) != 0) {
+          sc->pos = *end = e; *kind = TH_KIND_URL; return 1;
+        }
+      }
+      if (sc->at_next <= len && (e = match_email(sc, p)) != 0) {
+        sc->pos = *end = e; *kind = TH_KIND_EMAIL; return 1;
+      }
+      sc->pos = p + 1;
+      *kind = scan_word(sc, cls == A_LETTER ? L_LETTER : L_NUMBER,
+                        cls == A_LETTER) ? TH_KIND_WORD : TH_KIND_NUMBER;
+      *end = sc->pos;
+      return 1;
+    } else {
+      int32_t cp;
+      int v = prop_at(sc, p, &n, &cp);
+      int cur = WB(v);
+      *start = p;
+      if (IS_EXTPICT(v) || cur == TH_WB_REGIONAL_INDICATOR) {
+        scan_emoji(sc, v);
+        *end = sc->pos; *kind = TH_KIND_EMOJI; return 1;
+      }
+      sc->pos = p + n;
+      if (is_ahletter(cur) || cur == TH_WB_NUMERIC || cur == TH_WB_KATAKANA) {
+        int last = cur == TH_WB_NUMERIC ? L_NUMBER
+                 : cur == TH_WB_KATAKANA ? L_KATAKANA : L_LETTER;
+        *kind = scan_word(sc, last, last != L_NUMBER) ? TH_KIND_WORD
+                                                       : TH_KIND_NUMBER;
+        *end = sc->pos;
+        return 1;
+      }
+      if (cur == TH_WB_OTHER && is_letter_or_number_category(cp)) {
+        /* Ideographs, kana, Thai …: one character each, as UAX #29 does,
+           with their combining marks. */
+        while (sc->pos < len && is_ignorable(WB(prop_at(sc, sc->pos, &n, NULL))))
+          sc->pos += n;
+        *end = sc->pos; *kind = TH_KIND_WORD; return 1;
+      }
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,42 @@
+/*
+** Tokenising UTF-8 text: UAX #29 default word boundaries ("uax29" mode),
+** and the analyst's tailoring of them ("words" mode). Both work on byte
+** spans of the caller's text and never allocate.
+*/
+#ifndef THEMATIC_TOKENIZE_H
+#define THEMATIC_TOKENIZE_H
+
+#include "th_common.h"
+
+typedef enum th_kind {
+  TH_KIND_WORD, TH_KIND_NUMBER, TH_KIND_URL, TH_KIND_EMAIL, TH_KIND_EMOJI,
+  TH_KIND_SPACE, TH_KIND_PUNCT, TH_KIND_OTHER
+} th_kind;
+
+/* Names of the kinds, indexed by th_kind. */
+TH_HIDDEN extern const char *const th_kind_names[];
+
+typedef struct th_scanner {
+  const unsigned char *s;
+  size_t len, pos;
+  size_t bad;          /* invalid UTF-8 bytes seen so far */
+  size_t first_bad;    /* offset of the first one, or (size_t)-1 */
+  size_t bad_upto;     /* bytes before this offset have been counted */
+  size_t at_next;      /* offset of the next '@' at or after pos, or len */
+  /* UAX #29 state, carried from one segment to the next. */
+  int prev_raw, prev, prev2, ri_run, at_sot;
+} th_scanner;
+
+TH_HIDDEN void th_scanner_init(th_scanner *sc, const char *s, size_t len);
+
+/* The next token of "words" mode: only word-like tokens. Returns 1 and sets
+   [*start, *end) and *kind, or 0 at the end of the text. */
+TH_HIDDEN int th_next_word(th_scanner *sc, size_t *start, size_t *end,
+                           th_kind *kind);
+
+/* The next segment between two UAX #29 word boundaries (every byte of the
+   text is in exactly one segment). Same results as th_next_word. */
+TH_HIDDEN int th_next_segment(th_scanner *sc, size_t *start, size_t *end,
+                              th_kind *kind);
+
+#endif
