@@ -1,0 +1,400 @@
+--- Corpora: files → documents → segments, with speakers joined to people.
+--
+-- `load` reads files or folders (searched recursively) of transcripts
+-- (.txt .md .vtt .srt .docx, .csv turn tables) and abstracts (.ris .nbib
+-- .medline.txt .bib, .csv with an `abstract` column). A folder's
+-- `participants.csv` and `manifest.csv` are used automatically.
+--
+-- Spans: `doc.text` is the document's decoded UTF-8 text. For .txt/.md it
+-- is the file itself (BOM removed, original line ends kept); for .docx the
+-- paragraphs joined with `\n`; for .vtt/.srt/.csv the turns rendered as
+-- `Speaker: text` lines; for abstracts the abstract. Every `start`/`stop`
+-- and every `marks` range is a 1-based inclusive byte offset into
+-- `doc.text`, so `doc.text:sub(seg.start, seg.stop) == seg.text`.
+--
+-- @module thematic.corpus
+-- @usage
+-- local corpus = require "thematic.corpus"
+-- local c, errors = corpus.load("samples/transcripts", { level = "turn" })
+-- for seg in c:segments{ profession = "pharmacist" } do
+--   print(seg.document, seg.participant, seg.text)
+-- end
+
+local find, format, gsub, lower, match, sub = string.find, string.format, string.gsub,
+  string.lower, string.match, string.sub
+local sort, concat = table.sort, table.concat
+
+local lfs = require "lfs"
+local encoding = require "thematic.readers.encoding"
+local csvparse = require "thematic.readers.csvparse"
+local transcript = require "thematic.transcript"
+local participants_mod = require "thematic.participants"
+local abstracts = require "thematic.abstracts"
+
+local M = {}
+local Corpus = {}
+Corpus.__index = Corpus
+
+local LEVELS = { turn = true, paragraph = true, sentence = true }
+
+-- extension → kind; checked longest first
+local EXTENSIONS = {
+  { ".medline.txt", "medline" }, { ".txt", "txt" }, { ".md", "md" }, { ".markdown", "md" },
+  { ".vtt", "vtt" }, { ".srt", "srt" }, { ".docx", "docx" }, { ".csv", "csv" },
+  { ".ris", "ris" }, { ".nbib", "medline" }, { ".bib", "bibtex" },
+}
+
+local SPECIAL = { ["participants.csv"] = true, ["manifest.csv"] = true }
+
+--- The reader kind for a path, or nil when the extension is not known.
+-- @tparam string path
+-- @treturn string|nil one of txt md vtt srt docx csv ris medline bibtex
+function M.kind(path)
+  local l = lower(path)
+  for _, e in ipairs(EXTENSIONS) do
+    if sub(l, -#e[1]) == e[1] then return e[2] end
+  end
+  return nil
+end
+
+local function basename(path) return match(path, "([^/]+)$") or path end
+local function is_dir(path) return lfs.attributes(path, "mode") == "directory" end
+
+local function walk(dir, out)
+  local names = {}
+  for name in lfs.dir(dir) do
+    if name ~= "." and name ~= ".." and sub(name, 1, 1) ~= "." then names[#names + 1] = name end
+  end
+  sort(names)
+  for _, name in ipairs(names) do
+    local p = dir .. "/" .. name
+    if is_dir(p) then
+      walk(p, out)
+    else
+      local l = lower(name)
+      if M.kind(p) and not SPECIAL[l] and not find(l, "^readme") and not find(l, "^licen[cs]e") then
+        out[#out + 1] = p
+      end
+    end
+  end
+end
+
+local function strip_slash(p) return (gsub(p, "/+$", "")) end
+
+-- "interviews" → "interview", "focus_groups" → "focus group"
+local function folder_type(name)
+  name = gsub(name, "[-_]+", " ")
+  if find(name, "[^s]s$") then name = sub(name, 1, -2) end
+  return lower(name)
+end
+
+--- Read one file into documents, by its extension.
+-- @tparam string path
+-- @tparam[opt] table opts `labels`, `known`
+-- @treturn table|nil array of documents (transcript formats give one;
+--   abstract formats one per record): `{format=, text=, segments=, …}` or,
+--   for abstracts, `{format=, record=}`
+-- @treturn string|nil message
+function M.read_file(path, opts)
+  opts = opts or {}
+  local kind = M.kind(path)
+  if not kind then return nil, format("%s: unknown file type", path) end
+  if kind == "docx" then
+    local doc, err = require("thematic.readers.docx").read(path, opts)
+    return doc and { doc } or nil, err
+  end
+  local text, err = encoding.read_file(path)
+  if not text then return nil, err end
+  if kind == "txt" and require("thematic.readers.medline").sniff(text) then kind = "medline" end
+  if kind == "txt" or kind == "md" then
+    return { require("thematic.readers.text").parse(text, setmetatable({ format = kind }, { __index = opts })) }
+  elseif kind == "vtt" or kind == "srt" then
+    local doc, e = require("thematic.readers." .. kind).parse(text, path, opts)
+    return doc and { doc } or nil, e
+  elseif kind == "csv" then
+    local rows, e = csvparse.parse(text, path)
+    if not rows then return nil, e end
+    local header = {}
+    for i, h in ipairs(rows[1] or {}) do header[i] = lower(match(h, "^%s*(.-)%s*$")) end
+    if require("thematic.readers.csv").is_turn_table(header) then
+      local doc, e2 = require("thematic.readers.csv").parse(text, path)
+      return doc and { doc } or nil, e2
+    elseif require("thematic.readers.abstracts_csv").is_abstracts_table(header) then
+      kind = "abstracts_csv"
+    else
+      return nil, format("%s:1: CSV is neither a turn table (speaker,text) nor an abstracts table (abstract)", path)
+    end
+  end
+  local recs, e = require("thematic.readers." .. kind).parse(text, path)
+  if not recs then return nil, e end
+  local docs = {}
+  for i, r in ipairs(recs) do
+    docs[i] = { format = kind == "abstracts_csv" and "csv" or kind, record = r, index = i }
+  end
+  return docs
+end
+
+-- Number of line ends (CRLF, CR, LF) in s.
+local function line_ends(s)
+  local _, lf = gsub(s, "\n", "")
+  local _, cr = gsub(s, "\r", "")
+  local _, crlf = gsub(s, "\r\n", "")
+  return lf + cr - crlf
+end
+
+-- Split a turn-level segment into paragraph or sentence segments.
+local function split(seg, text, level)
+  local spans = level == "sentence" and transcript.sentences(text, seg.start, seg.stop)
+    or transcript.paragraphs(text, seg.start, seg.stop)
+  if #spans <= 1 then return { seg } end
+  local out = {}
+  for _, sp in ipairs(spans) do
+    local s = {}
+    for k, v in pairs(seg) do s[k] = v end
+    s.start, s.stop = sp[1], sp[2]
+    s.text = sub(text, sp[1], sp[2])
+    s.marks = transcript.marks(text, sp[1], sp[2])
+    s.line = seg.line and seg.line + line_ends(sub(text, seg.start, sp[1] - 1)) or nil
+    out[#out + 1] = s
+  end
+  return out
+end
+
+local function abstract_document(doc, id, path)
+  local r = doc.record
+  local text = r.abstract or ""
+  local d = { id = id, path = path, format = doc.format, text = text,
+              title = r.title, authors = r.authors or {}, year = r.year,
+              journal = r.journal, doi = r.doi, pmid = r.pmid, line = r.line,
+              sections = abstracts.sections(text), segments = {} }
+  for _, s in ipairs(d.sections) do
+    if s.stop >= s.start then
+      d.segments[#d.segments + 1] = { start = s.start, stop = s.stop, text = s.text,
+        section = s.kind, section_name = s.name, line = r.line, interviewer = false,
+        marks = {} }
+    end
+  end
+  return d
+end
+
+--- Load a corpus.
+-- @tparam string|table paths a file, a folder, or an array of them
+-- @tparam[opt] table opts `level` = `"turn"` (default), `"paragraph"` or
+--   `"sentence"`; `participants` = path or table from
+--   `thematic.participants.load`; `manifest` = path of a `file,…attrs`
+--   CSV; `labels` = a Lua pattern or an array of speaker names (replaces the
+--   default label rules)
+-- @treturn table|nil the corpus: `documents`, `participants`, `warnings`
+-- @treturn table|string errors: an array of `"path:line: what is wrong"`
+--   for files that failed (the others still load); a string when nothing
+--   could be read at all
+function M.load(paths, opts)
+  if type(paths) == "string" then paths = { paths }
+  elseif type(paths) ~= "table" then
+    error(format("bad argument #1 to 'load' (string or table expected, got %s)", type(paths)), 2)
+  end
+  opts = opts or {}
+  if type(opts) ~= "table" then
+    error(format("bad argument #2 to 'load' (table expected, got %s)", type(opts)), 2)
+  end
+  local level = opts.level or "turn"
+  if not LEVELS[level] then
+    error(format("bad argument #2 to 'load' (level must be turn, paragraph or sentence, got '%s')",
+      tostring(level)), 2)
+  end
+  local errors, warnings = {}, {}
+  -- files, with the root they were found under
+  local files = {}
+  local ppath, mpath = opts.participants, opts.manifest
+  for _, p in ipairs(paths) do
+    p = strip_slash(p)
+    if is_dir(p) then
+      local found = {}
+      walk(p, found)
+      for _, f in ipairs(found) do files[#files + 1] = { path = f, root = p } end
+      if ppath == nil and lfs.attributes(p .. "/participants.csv") then ppath = p .. "/participants.csv" end
+      if mpath == nil and lfs.attributes(p .. "/manifest.csv") then mpath = p .. "/manifest.csv" end
+    elseif lfs.attributes(p) then
+      files[#files + 1] = { path = p, root = match(p, "^(.*)/[^/]*$") or "." }
+    else
+      errors[#errors + 1] = format("%s: no such file or directory", p)
+    end
+  end
+  local people
+  if type(ppath) == "table" then
+    people = ppath
+  elseif ppath then
+    local err
+    people, err = participants_mod.load(ppath)
+    if not people then return nil, err end
+  end
+  local manifest, mdir = nil, nil
+  if mpath then
+    local text, err = encoding.read_file(mpath)
+    local recs
+    if text then recs, err = csvparse.records(text, mpath) end
+    if not recs then return nil, err end
+    manifest, mdir = {}, match(mpath, "^(.*)/[^/]*$") or "."
+    for _, r in ipairs(recs) do
+      local f = gsub(gsub(r.file or "", "^%s*(.-)%s*$", "%1"), "^%./", "")
+      if f == "" then return nil, format("%s:%d: empty file name", mpath, r.line) end
+      local attrs = {}
+      for _, h in ipairs(recs.header) do
+        if h ~= "file" and h ~= "" and r[h] and find(r[h], "%S") then attrs[h] = match(r[h], "^%s*(.-)%s*$") end
+      end
+      manifest[f] = { attrs = attrs, line = r.line, used = false }
+    end
+  end
+  local read_opts = { labels = opts.labels, known = participants_mod.known(people) }
+  local c = setmetatable({ documents = {}, participants = people, warnings = warnings,
+                           level = level, errors = errors }, Corpus)
+  local unknown_seen = {}
+  for _, f in ipairs(files) do
+    local docs, err = M.read_file(f.path, read_opts)
+    if not docs then
+      errors[#errors + 1] = err
+    else
+      local rel = f.path
+      if sub(rel, 1, #f.root + 1) == f.root .. "/" then rel = sub(rel, #f.root + 2) end
+      local attrs = {}
+      local top = match(rel, "^([^/]+)/")
+      if top then attrs.type = folder_type(top) end
+      if manifest then
+        local key = f.path
+        if sub(key, 1, #mdir + 1) == mdir .. "/" then key = sub(key, #mdir + 2) end
+        local row = manifest[key] or manifest[basename(f.path)]
+        if row then
+          row.used = true
+          for k, v in pairs(row.attrs) do attrs[k] = v end
+        end
+      end
+      for i, d in ipairs(docs) do
+        local id = #docs > 1 and (rel .. "#" .. i) or rel
+        local doc
+        if d.record then
+          doc = abstract_document(d, id, f.path)
+          doc.attributes = {}
+          for k, v in pairs(attrs) do doc.attributes[k] = v end
+        else
+          doc = d
+          doc.id, doc.path, doc.attributes = id, f.path, attrs
+        end
+        local segs = {}
+        for _, seg in ipairs(doc.segments) do
+          for _, s in ipairs(level == "turn" and { seg } or split(seg, doc.text, level)) do
+            segs[#segs + 1] = s
+          end
+        end
+        for _, s in ipairs(segs) do
+          s.document = doc.id
+          local merged = {}
+          for k, v in pairs(doc.attributes) do merged[k] = v end
+          if s.speaker then
+            local row = participants_mod.lookup(people, s.speaker)
+            if row then
+              s.participant = row.id
+              for k, v in pairs(row.attributes) do merged[k] = v end
+              if participants_mod.is_interviewer(row) then
+                s.interviewer, s.role = true, "interviewer"
+              end
+            elseif people and not s.interviewer then
+              local k = transcript.normalize_label(s.speaker)
+              if not unknown_seen[k] then
+                unknown_seen[k] = true
+                warnings[#warnings + 1] = format("%s:%s: speaker '%s' has no row in %s",
+                  f.path, tostring(s.line or "?"), s.speaker, people.path or "the participants file")
+              end
+            end
+          end
+          s.attributes = merged
+        end
+        doc.segments = segs
+        c.documents[#c.documents + 1] = doc
+      end
+    end
+  end
+  if manifest then
+    local unused = {}
+    for name, row in pairs(manifest) do
+      if not row.used then unused[#unused + 1] = { name, row.line } end
+    end
+    sort(unused, function(a, b) return a[2] < b[2] end)
+    for _, u in ipairs(unused) do
+      warnings[#warnings + 1] = format("%s:%d: no file '%s' was loaded", mpath, u[2], u[1])
+    end
+  end
+  if #c.documents == 0 and #errors > 0 then
+    return nil, concat(errors, "\n")
+  end
+  if #c.documents == 0 and #files == 0 then
+    return nil, format("%s: no readable files found", concat(paths, ", "))
+  end
+  return c, errors
+end
+
+local SEG_FIELDS = { document = true, speaker = true, participant = true, section = true,
+                     role = true, format = true }
+
+--- Iterate segments.
+-- @tparam[opt] table|function filter a table of `name = value` (value may
+--   be an array of accepted values) matched against the segment's
+--   `document`, `speaker`, `participant`, `section`, `role` or else its
+--   `attributes`; or a function(segment) → boolean. Interviewer turns are
+--   left out unless `filter.interviewer == true` or `filter.include_interviewer`
+--   (or, with a function filter, `include_interviewer` is true).
+-- @tparam[opt] boolean include_interviewer for a function filter
+-- @treturn function iterator over segments
+-- @usage for seg in c:segments{ group = "pharmacy", type = "interview" } do … end
+function Corpus:segments(filter, include_interviewer)
+  local ft = type(filter)
+  if filter ~= nil and ft ~= "table" and ft ~= "function" then
+    error(format("bad argument #1 to 'segments' (table or function expected, got %s)", ft), 2)
+  end
+  local incl = include_interviewer == true
+  if ft == "table" then incl = filter.interviewer == true or filter.include_interviewer == true end
+  local function ok(seg)
+    if seg.interviewer and not incl then return false end
+    if ft == "function" then return filter(seg) and true or false end
+    if ft == "table" then
+      for k, want in pairs(filter) do
+        if k ~= "interviewer" and k ~= "include_interviewer" then
+          local have
+          if SEG_FIELDS[k] then have = seg[k] else have = seg.attributes and seg.attributes[k] end
+          if type(want) == "table" then
+            local any = false
+            for _, w in ipairs(want) do if have == w then any = true; break end end
+            if not any then return false end
+          elseif have ~= want then
+            return false
+          end
+        end
+      end
+    end
+    return true
+  end
+  local di, si = 1, 0
+  local docs = self.documents
+  return function()
+    while docs[di] do
+      local segs = docs[di].segments
+      si = si + 1
+      local seg = segs[si]
+      if not seg then
+        di, si = di + 1, 0
+      elseif ok(seg) then
+        return seg
+      end
+    end
+    return nil
+  end
+end
+
+--- A document by id.
+-- @tparam string id
+-- @treturn table|nil
+function Corpus:document(id)
+  for _, d in ipairs(self.documents) do if d.id == id then return d end end
+  return nil
+end
+
+return M
