@@ -43,7 +43,7 @@ DEB_PACKAGES = lua5.4 liblua5.4-dev libutf8proc-dev libstemmer-dev libzip-dev \
   lua-cjson lua-lpeg pkg-config gcc make libxml2-utils zip unzip luarocks \
   python3 python3-stemmer hyperfine
 
-.PHONY: all deps test test-asan demo bench install uninstall clean check-deps
+.PHONY: all deps test demo bench install uninstall clean rockspec
 
 all: $(CORE)
 
@@ -89,7 +89,7 @@ bench: deps $(CORE)
 install: $(CORE)
 	install -d $(DESTDIR)$(LUA_LIBDIR)/thematic $(DESTDIR)$(LUA_SHAREDIR)/thematic $(DESTDIR)$(BINDIR)
 	install -m 755 $(CORE) $(DESTDIR)$(LUA_LIBDIR)/thematic/core.so
-	cd lua && find thematic -name '*.lua' -exec install -D -m 644 {} $(DESTDIR)$(LUA_SHAREDIR)/{} \;
+	cd lua && find thematic \( -name "*.lua" -o -name "*.txt" \) -exec install -D -m 644 {} $(DESTDIR)$(LUA_SHAREDIR)/{} \;
 	install -m 755 bin/thematic $(DESTDIR)$(BINDIR)/thematic
 
 uninstall:
@@ -99,3 +99,8 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD)
+
+# The rockspec lists every source file; regenerate it after adding one.
+rockspec:
+	$(LUA) tools/gen-rockspec.lua > rockspec/thematic-scm-1.rockspec.tmp
+	mv rockspec/thematic-scm-1.rockspec.tmp rockspec/thematic-scm-1.rockspec

@@ -61,6 +61,16 @@ function M.stem_counts(text, lang, opts)
   return core.stem_counts(text, lang, opts)
 end
 
+--- Count word and number tokens, as the counts of every analysis do.
+-- @tparam string text
+-- @tparam[opt] table opts `from`, `to` (byte range); `skip` = sorted byte
+--   ranges `{s1, e1, s2, e2, ...}` whose tokens are not counted
+--   (transcription marks such as `[inaudible]`)
+-- @treturn integer
+function M.word_count(text, opts)
+  return core.word_count(text, opts)
+end
+
 --- The stemmer languages available.
 -- @treturn table array of language names
 function M.languages()

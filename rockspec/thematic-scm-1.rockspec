@@ -1,0 +1,85 @@
+rockspec_format = "3.0"
+package = "thematic"
+version = "scm-1"
+source = { url = "git+file://." }
+description = {
+  summary = "Text analytics for qualitative research: transcripts, codebooks, themes",
+  license = "MIT",
+}
+dependencies = { "lua >= 5.4", "lyaml", "luaexpat", "luafilesystem", "argparse", "lua-cjson" }
+external_dependencies = {
+  UTF8PROC = { header = "utf8proc.h", library = "utf8proc" },
+  STEMMER = { header = "libstemmer.h", library = "stemmer" },
+  LIBZIP = { header = "zip.h", library = "zip" },
+}
+build = {
+  type = "builtin",
+  modules = {
+    ["thematic.core"] = {
+      sources = {
+        "csrc/lexicon.c",
+        "csrc/lthematic.c",
+        "csrc/matcher.c",
+        "csrc/memory.c",
+        "csrc/normalize.c",
+        "csrc/strmap.c",
+        "csrc/tokenize.c",
+        "csrc/zipio.c",
+      },
+      defines = { "_POSIX_C_SOURCE=200809L" },
+      libraries = { "utf8proc", "stemmer", "zip" },
+      incdirs = { "$(UTF8PROC_INCDIR)", "$(STEMMER_INCDIR)", "$(LIBZIP_INCDIR)" },
+      libdirs = { "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)", "$(LIBZIP_LIBDIR)" },
+    },
+    ["thematic.abstracts"] = "lua/thematic/abstracts.lua",
+    ["thematic.analysis.agreement"] = "lua/thematic/analysis/agreement.lua",
+    ["thematic.analysis.cooccur"] = "lua/thematic/analysis/cooccur.lua",
+    ["thematic.analysis.csv"] = "lua/thematic/analysis/csv.lua",
+    ["thematic.analysis.keyness"] = "lua/thematic/analysis/keyness.lua",
+    ["thematic.analysis.saturation"] = "lua/thematic/analysis/saturation.lua",
+    ["thematic.codebook"] = "lua/thematic/codebook.lua",
+    ["thematic.codebook.encoding"] = "lua/thematic/codebook/encoding.lua",
+    ["thematic.codebook.liwc"] = "lua/thematic/codebook/liwc.lua",
+    ["thematic.codebook.pattern"] = "lua/thematic/codebook/pattern.lua",
+    ["thematic.codebook.yaml"] = "lua/thematic/codebook/yaml.lua",
+    ["thematic.corpus"] = "lua/thematic/corpus.lua",
+    ["thematic"] = "lua/thematic/init.lua",
+    ["thematic.participants"] = "lua/thematic/participants.lua",
+    ["thematic.readers.abstracts_csv"] = "lua/thematic/readers/abstracts_csv.lua",
+    ["thematic.readers.bibtex"] = "lua/thematic/readers/bibtex.lua",
+    ["thematic.readers.csv"] = "lua/thematic/readers/csv.lua",
+    ["thematic.readers.csvparse"] = "lua/thematic/readers/csvparse.lua",
+    ["thematic.readers.cues"] = "lua/thematic/readers/cues.lua",
+    ["thematic.readers.docx"] = "lua/thematic/readers/docx.lua",
+    ["thematic.readers.encoding"] = "lua/thematic/readers/encoding.lua",
+    ["thematic.readers.medline"] = "lua/thematic/readers/medline.lua",
+    ["thematic.readers.ris"] = "lua/thematic/readers/ris.lua",
+    ["thematic.readers.srt"] = "lua/thematic/readers/srt.lua",
+    ["thematic.readers.text"] = "lua/thematic/readers/text.lua",
+    ["thematic.readers.vtt"] = "lua/thematic/readers/vtt.lua",
+    ["thematic.stopwords"] = "lua/thematic/stopwords.lua",
+    ["thematic.transcript"] = "lua/thematic/transcript.lua",
+  },
+  install = {
+    bin = { thematic = "bin/thematic" },
+    lua = {
+      ["thematic.data.stopwords.README"] = "lua/thematic/data/stopwords/README.txt",
+      ["thematic.data.stopwords.danish"] = "lua/thematic/data/stopwords/danish.txt",
+      ["thematic.data.stopwords.dutch"] = "lua/thematic/data/stopwords/dutch.txt",
+      ["thematic.data.stopwords.english"] = "lua/thematic/data/stopwords/english.txt",
+      ["thematic.data.stopwords.finnish"] = "lua/thematic/data/stopwords/finnish.txt",
+      ["thematic.data.stopwords.french"] = "lua/thematic/data/stopwords/french.txt",
+      ["thematic.data.stopwords.german"] = "lua/thematic/data/stopwords/german.txt",
+      ["thematic.data.stopwords.hungarian"] = "lua/thematic/data/stopwords/hungarian.txt",
+      ["thematic.data.stopwords.indonesian"] = "lua/thematic/data/stopwords/indonesian.txt",
+      ["thematic.data.stopwords.irish"] = "lua/thematic/data/stopwords/irish.txt",
+      ["thematic.data.stopwords.italian"] = "lua/thematic/data/stopwords/italian.txt",
+      ["thematic.data.stopwords.norwegian"] = "lua/thematic/data/stopwords/norwegian.txt",
+      ["thematic.data.stopwords.portuguese"] = "lua/thematic/data/stopwords/portuguese.txt",
+      ["thematic.data.stopwords.russian"] = "lua/thematic/data/stopwords/russian.txt",
+      ["thematic.data.stopwords.sesotho"] = "lua/thematic/data/stopwords/sesotho.txt",
+      ["thematic.data.stopwords.spanish"] = "lua/thematic/data/stopwords/spanish.txt",
+      ["thematic.data.stopwords.swedish"] = "lua/thematic/data/stopwords/swedish.txt",
+    },
+  },
+}

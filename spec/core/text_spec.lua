@@ -1,0 +1,155 @@
+local thematic = require "thematic"
+
+describe("thematic.normalize()", function()
+  it("applies NFKC and full case folding", function()
+    assert.equal("strasse", thematic.normalize("Straße"))
+    assert.equal("finance", thematic.normalize("ﬁnance"))
+    assert.equal("abc123", thematic.normalize("ＡＢＣ１２３"))
+  end)
+
+  it("composes decomposed accents", function()
+    assert.equal("café", thematic.normalize("Cafe\u{301}"))
+  end)
+
+  it("orders combining marks canonically before composing", function()
+    -- q + dot below + dot above, given in either order, is one form
+    assert.equal(thematic.normalize("q\u{323}\u{307}"), thematic.normalize("q\u{307}\u{323}"))
+  end)
+
+  it("makes typographic apostrophes ASCII", function()
+    assert.equal("don't", thematic.normalize("Don’t"))
+  end)
+
+  it("strips accents when asked", function()
+    assert.equal("naive cafe", thematic.normalize("Naïve Café", { strip_accents = true }))
+  end)
+
+  it("leaves Devanagari intact", function()
+    assert.equal("मरीज़ों", thematic.normalize("मरीज़ों"))
+  end)
+
+  it("reads invalid bytes as U+FFFD", function()
+    assert.equal("a\u{FFFD}b", thematic.normalize("A\xFFb"))
+  end)
+end)
+
+describe("thematic.stem()", function()
+  it("stems English by default", function()
+    assert.equal("barrier", thematic.stem("barriers"))
+  end)
+
+  it("normalises before stemming", function()
+    assert.equal(thematic.stem("barriers"), thematic.stem("BARRIERS"))
+  end)
+
+  it("stems an array", function()
+    assert.same({ "connect", "connect", "connect" },
+                thematic.stem({ "connection", "connected", "connecting" }, "en"))
+  end)
+
+  it("takes language names and ISO 639-1 codes", function()
+    assert.equal(thematic.stem("infirmières", "french"), thematic.stem("infirmières", "fr"))
+    assert.equal("infirmi", thematic.stem("infirmières", "fr"))
+    assert.equal(thematic.stem("Ärztinnen", "german"), thematic.stem("Ärztinnen", "de"))
+  end)
+
+  it("stems Hindi, Nepali, Tamil and Arabic", function()
+    for _, lang in ipairs({ "hi", "ne", "ta", "ar" }) do
+      assert.is_string(thematic.stem("टेस्ट", lang))
+    end
+    assert.are_not.equal("मरीज़ों", thematic.stem("मरीज़ों", "hindi"))
+  end)
+
+  it("rejects an unknown language and lists the available ones", function()
+    local ok, err = pcall(thematic.stem, "x", "klingon")
+    assert.is_false(ok)
+    assert.matches("bad argument #2 to 'stem' %(unknown language 'klingon'; available: .*english", err)
+  end)
+
+  it("rejects a non-string item with its position", function()
+    assert.has_error(function() thematic.stem({ "a", 3 }) end,
+      "bad argument #1 to 'stem' (item 2 is a number, not a string)")
+  end)
+end)
+
+describe("thematic.languages()", function()
+  it("lists every Snowball stemmer", function()
+    local set = {}
+    for _, l in ipairs(thematic.languages()) do set[l] = true end
+    for _, l in ipairs({ "english", "french", "german", "hindi", "nepali", "tamil", "arabic" }) do
+      assert.is_true(set[l], l)
+    end
+  end)
+end)
+
+describe("thematic.stem_counts()", function()
+  it("counts stems of word tokens", function()
+    local counts, words = thematic.stem_counts("Barriers, barrier and more barriers. 3 apps", "en")
+    assert.same({ barrier = 3, ["and"] = 1, more = 1, app = 1 }, counts)
+    assert.equal(6, words)
+  end)
+
+  it("leaves out stop words, from a list or the language's shipped list", function()
+    assert.same({ barrier = 1 }, thematic.stem_counts("The barrier", "en", { stopwords = { "the" } }))
+    assert.same({ barrier = 2 }, thematic.stem_counts("The barriers and a barrier", "en",
+                                                      { stopwords = true }))
+  end)
+
+  it("agrees with stemming each token in Lua", function()
+    local text = "Face-to-face clinics kept the patients' trust; remote clinics didn't."
+    local expect = {}
+    for _, t in ipairs(thematic.tokens(text)) do
+      if t.kind == "word" then
+        local s = thematic.stem(t.text)
+        expect[s] = (expect[s] or 0) + 1
+      end
+    end
+    assert.same(expect, (thematic.stem_counts(text)))
+  end)
+
+  it("handles a 100 MB input", function()
+    local chunk = "Patients said the app was hard to use and data cost too much. "
+    local text = chunk:rep(100 * 1024 * 1024 // #chunk)
+    local counts, words = thematic.stem_counts(text)
+    assert.equal(100 * 1024 * 1024 // #chunk, counts.patient)
+    assert.equal(13 * (100 * 1024 * 1024 // #chunk), words)
+  end)
+end)
+
+describe("thematic.stopwords()", function()
+  it("returns the Snowball list for a language", function()
+    local list = thematic.stopwords("en")
+    assert.is_true(#list > 100)
+    assert.equal("i", list[1])
+  end)
+
+  it("returns nil when Snowball has no list", function()
+    assert.is_nil(thematic.stopwords("hindi"))
+  end)
+end)
+
+describe("thematic._VERSION", function()
+  local function read(path)
+    local f = assert(io.open(path))
+    local s = f:read("a")
+    f:close()
+    return s
+  end
+
+  it("agrees with the rockspec and NEWS.md", function()
+    local v = thematic._VERSION
+    assert.matches("^%d+%.%d+%.%d+$", v)
+    assert.matches("## " .. v:gsub("%.", "%%."), read("NEWS.md"))
+    assert.matches('THEMATIC_VERSION "' .. v:gsub("%.", "%%.") .. '"', read("csrc/lthematic.c"))
+  end)
+
+  it("the rockspec lists every C file and Lua module", function()
+    local rs = read("rockspec/thematic-scm-1.rockspec")
+    for f in io.popen("ls csrc/*.c"):lines() do
+      assert.truthy(rs:find('"' .. f .. '"', 1, true), f .. " missing from the rockspec")
+    end
+    for f in io.popen("find lua -name '*.lua'"):lines() do
+      assert.truthy(rs:find('"' .. f .. '"', 1, true), f .. " missing from the rockspec")
+    end
+  end)
+end)

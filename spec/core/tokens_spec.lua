@@ -1,0 +1,155 @@
+local thematic = require "thematic"
+
+local function texts(s, opts)
+  local out = {}
+  for _, t in ipairs(thematic.tokens(s, opts)) do out[#out + 1] = t.text end
+  return out
+end
+
+local function kinds(s)
+  local out = {}
+  for _, t in ipairs(thematic.tokens(s)) do out[#out + 1] = t.kind end
+  return out
+end
+
+describe("thematic.tokens() in words mode", function()
+  it("gives text, 1-based inclusive byte offsets and kind", function()
+    assert.same({ { text = "Hello", start = 1, stop = 5, kind = "word" },
+                  { text = "world", start = 8, stop = 12, kind = "word" } },
+                thematic.tokens("Hello, world!"))
+  end)
+
+  it("offsets are what string.sub takes, also after multi-byte text", function()
+    local s = "Café — naïve 👍 résumé"
+    for _, t in ipairs(thematic.tokens(s)) do
+      assert.equal(t.text, s:sub(t.start, t.stop))
+    end
+  end)
+
+  it("keeps hyphenated compounds and letter-digit codes whole", function()
+    assert.same({ "e-health", "face-to-face", "COVID-19", "HbA1c", "type-2", "A&E" },
+                texts("e-health, face-to-face; COVID-19 (HbA1c) type-2 A&E"))
+  end)
+
+  it("does not join a trailing or spaced hyphen", function()
+    assert.same({ "well", "no", "pre" }, texts("well - no pre-"))
+  end)
+
+  it("keeps contractions and possessives whole with either apostrophe", function()
+    assert.same({ "don't", "don’t", "patient's", "patients" },
+                texts("don't don’t patient's patients'"))
+  end)
+
+  it("makes numbers number tokens", function()
+    assert.same({ { "3.5", "number" }, { "1,000", "number" }, { "48", "number" } },
+                (function()
+                  local r = {}
+                  for _, t in ipairs(thematic.tokens("3.5 1,000 48.")) do
+                    r[#r + 1] = { t.text, t.kind }
+                  end
+                  return r
+                end)())
+  end)
+
+  it("makes URLs and e-mail addresses one token each, without trailing punctuation", function()
+    local toks = thematic.tokens("See https://www.nhs.uk/conditions/diabetes/. Or www.example.org, "
+      .. "or write to jane.doe+gp@nhs.net.")
+    local got = {}
+    for _, t in ipairs(toks) do
+      if t.kind ~= "word" then got[#got + 1] = t.kind .. " " .. t.text end
+    end
+    assert.same({ "url https://www.nhs.uk/conditions/diabetes/", "url www.example.org",
+                  "email jane.doe+gp@nhs.net" }, got)
+  end)
+
+  it("makes emoji tokens, keeping ZWJ sequences, skin tones and flags whole", function()
+    assert.same({ "word", "emoji", "emoji", "emoji", "emoji" },
+                kinds("ok 👩🏽‍⚕️ 👍🏾 🇬🇧 ❤️"))
+    assert.same({ "ok", "👩🏽‍⚕️", "👍🏾", "🇬🇧", "❤️" }, texts("ok 👩🏽‍⚕️ 👍🏾 🇬🇧 ❤️"))
+  end)
+
+  it("does not join words across a colon, so labels stay apart", function()
+    assert.same({ "P01", "yes" }, texts("P01:yes"))
+  end)
+
+  it("tokenises French and German with their letters", function()
+    assert.same({ "L'infirmière", "a", "expliqué", "l'application" },
+                texts("L'infirmière a expliqué l'application."))
+    assert.same({ "Die", "Ärztin", "fand", "die", "App", "schwierig" },
+                texts("Die Ärztin fand die App schwierig."))
+  end)
+
+  it("keeps Devanagari combining marks inside their word (Hindi)", function()
+    assert.same({ "मधुमेह", "के", "मरीज़ों", "को", "ऐप", "कठिन", "लगता", "है" },
+                texts("मधुमेह के मरीज़ों को ऐप कठिन लगता है।"))
+  end)
+
+  it("tokenises Urdu in Arabic script", function()
+    assert.same({ "ذیابیطس", "کے", "مریض", "ایپ", "استعمال", "کرتے", "ہیں" },
+                texts("ذیابیطس کے مریض ایپ استعمال کرتے ہیں۔"))
+  end)
+
+  it("gives ideographs one token each, as UAX #29 does", function()
+    assert.same({ "糖", "尿", "病" }, texts("糖尿病"))
+  end)
+end)
+
+describe("thematic.tokens() with invalid UTF-8", function()
+  local bad = {
+    ["a lone continuation byte"] = "ab\x80cd",
+    ["a truncated sequence"] = "ab\xE2\x82",
+    ["an overlong encoding"] = "ab\xC0\xAF cd",
+    ["an encoded surrogate"] = "ab\xED\xA0\x80 cd",
+    ["a code point past U+10FFFF"] = "ab\xF4\x90\x80\x80 cd",
+    ["0xFF"] = "ab\xFF cd",
+  }
+  for what, s in pairs(bad) do
+    it("never fails on " .. what .. " and counts the bad bytes", function()
+      local toks, nbad = thematic.tokens(s)
+      assert.equal("ab", toks[1].text)
+      assert.is_true(nbad >= 1)
+    end)
+  end
+
+  it("reads each bad byte as U+FFFD, one byte at a time", function()
+    local _, nbad = thematic.tokens("x\xC0\xAFy")
+    assert.equal(2, nbad)
+  end)
+
+  it("fails in strict mode with the byte offset of the first bad byte", function()
+    local toks, msg, offset = thematic.tokens("good text \xE2\x82 more", { strict = true })
+    assert.is_nil(toks)
+    assert.equal("invalid UTF-8 at byte 11", msg)
+    assert.equal(11, offset)
+  end)
+
+  it("handles NUL bytes as separators", function()
+    assert.same({ "a", "b" }, texts("a\0b"))
+  end)
+
+  it("rejects an unknown mode", function()
+    assert.has_error(function() thematic.tokens("x", { mode = "bogus" }) end,
+      "bad argument #2 to 'tokens' (unknown mode 'bogus' (expected 'words' or 'uax29'))")
+  end)
+
+  it("tokenises a 50 MB single line", function()
+    local line = string.rep("patients' data-cost barriers, ", 50 * 1024 * 1024 // 30)
+    local n = thematic.word_count(line)
+    assert.equal(3 * (50 * 1024 * 1024 // 30), n)
+  end)
+
+  it("tokenises random bytes without failing", function()
+    math.randomseed(42)
+    for _ = 1, 200 do
+      local b = {}
+      for i = 1, math.random(0, 300) do b[i] = string.char(math.random(0, 255)) end
+      local s = table.concat(b)
+      local toks = thematic.tokens(s)
+      for _, t in ipairs(toks) do assert.equal(t.text, s:sub(t.start, t.stop)) end
+      local segs = thematic.tokens(s, { mode = "uax29" })
+      local pieces = {}
+      for i, t in ipairs(segs) do pieces[i] = t.text end
+      assert.equal(s, table.concat(pieces))
+    end
+  end)
+end)
