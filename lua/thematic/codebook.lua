@@ -188,7 +188,14 @@ local function build(draft, source)
     end
     local code = { name = name, path = path, parent = parent, children = {},
                    patterns = {}, except = {}, depth = parent and parent.depth + 1 or 1 }
-    for _, f in ipairs(TEXT_FIELDS) do code[f] = d[f] end
+    for _, f in ipairs(TEXT_FIELDS) do
+      local v = d[f]
+      if type(v) == "string" then
+        v = v:gsub("^%s+", ""):gsub("%s+$", "")
+        if v == "" then v = nil end
+      end
+      code[f] = v
+    end
     if d.valence ~= nil then
       if not M.VALENCES[d.valence] then
         return nil, where(source, d.valence_line or d.line)

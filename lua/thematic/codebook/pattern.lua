@@ -143,7 +143,7 @@ end
 function M.parse(src, dialect)
   dialect = dialect or "native"
   if type(src) == "string" then
-    local trimmed = src:match("^%s*(.-)%s*$")
+    local trimmed = src:match("^%s*(.-)%s*$"):gsub("%s+", " ")
     local elements, err = parse_string(trimmed, dialect)
     if not elements then return nil, err end
     return { text = trimmed, elements = elements, dialect = dialect }
