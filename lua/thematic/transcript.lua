@@ -157,7 +157,7 @@ local function candidate(line, s)
   local time
   -- leading [00:01:23] or 00:01:23 timestamp
   local o, t, cl, ws, ts_rest = match(line, "^%s*(%[?)(" .. TIME .. ")(%]?)(%s*)()")
-  if t and ((o == "[" and cl == "]") or (o == "" and cl == "" and ws ~= "")) then
+  if t and ((o == "[" and cl == "]") or (o == "" and cl == "" and (ws ~= "" or ts_rest > #line))) then
     time = parse_time(t)
     off = ts_rest - 1
     if ts_rest > #line then return { time = time, form = "time" } end
