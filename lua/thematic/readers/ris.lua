@@ -56,7 +56,9 @@ function M.parse(text, label)
     local tag, value = match(line, "^(%u[%u%d])  %-%s?(.*)$")
     if not tag then tag, value = match(line, "^(%u[%u%d]) %-%s?(.*)$") end
     if tag == "TY" then
-      if fields then return nil, format("%s:%d: TY inside a record that started on line %d (missing ER)", label, n, start) end
+      if fields then
+        return nil, format("%s:%d: TY inside a record that started on line %d (missing ER)", label, n, start)
+      end
       fields, start = { TY = { (match(value, "^%s*(.-)%s*$")) } }, n
     elseif tag == "ER" then
       if not fields then return nil, format("%s:%d: ER without a TY", label, n) end
