@@ -288,6 +288,9 @@ function M.parse(text, fmt, name)
   end
   name = name or "codebook"
   local note, enc
+  if fmt == "lua" and sub(text, 1, 1) == "\27" then
+    return nil, name .. ":1: binary chunks are refused"
+  end
   if LEGACY[fmt] then
     text, note, enc = encoding.to_utf8(text)
   else

@@ -160,7 +160,7 @@ function M.read(text, name)
   }, SEP)
   local ok, msg, line = parser:parse(text)
   if ok then ok, msg, line = parser:parse() end
-  parser:close()
+  pcall(parser.close, parser)
   if not ok then return nil, format("%s:%d: XML: %s", name, line or 1, msg) end
   if problem then return nil, problem end
   if not root then return nil, name .. ":1: no <CodeBook> element" end
@@ -193,35 +193,8 @@ end
 
 local function flow(list)
   local items = {}
-  for i, p in ipairs(list) do
-    local v = pattern.native(p)
-    local e = require("yaml").emitter()
-    local emit = e.emit
-    emit { type = "STREAM_START", encoding = "UTF8" }
-    emit { type = "DOCUMENT_START", implicit = true }
-    emit { type = "SEQUENCE_START", style = "FLOW" }
-    local function value(x)
-      if type(x) == "string" then
-        if find(x, "^[=%*]") or find(x, "[,%[%]{}:#]") then
-          emit { type = "SCALAR", value = x, style = "SINGLE_QUOTED" }
-        else emit { type = "SCALAR", value = x } end
-      elseif #x > 0 then
-        emit { type = "SEQUENCE_START", style = "FLOW" }
-        for _, y in ipairs(x) do value(y) end
-        emit { type = "SEQUENCE_END" }
-      else
-        emit { type = "MAPPING_START", style = "FLOW" }
-        for k, y in pairs(x) do emit { type = "SCALAR", value = k }; value(y) end
-        emit { type = "MAPPING_END" }
-      end
-    end
-    value(v)
-    emit { type = "SEQUENCE_END" }
-    emit { type = "DOCUMENT_END", implicit = true }
-    local _, out = emit { type = "STREAM_END" }
-    items[i] = match(out, "^%[(.*)%]%s*$")
-  end
-  return "[" .. concat(items, ", ") .. "]"
+  for i, p in ipairs(list) do items[i] = pattern.native(p) end
+  return yamlfmt.flow(items)
 end
 
 --- Write a REFI-QDA codebook.

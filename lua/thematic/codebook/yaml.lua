@@ -11,6 +11,7 @@ local pattern = require "thematic.codebook.pattern"
 
 local ipairs, pairs, type, tostring, tonumber, pcall = ipairs, pairs, type, tostring, tonumber, pcall
 local format, find = string.format, string.find
+local concat = table.concat
 
 local M = {}
 
@@ -322,39 +323,60 @@ function M.read(text, name)
 end
 
 ---------------------------------------------------------------------------
--- Writing the native format (libyaml's emitter keeps the order)
+-- Writing the native format. (lyaml's emitter is not used: in lyaml 6.2.8
+-- under Lua 5.4 it keeps a luaL_Buffer across calls and returns garbage for
+-- long documents.) Scalars are written plain only when plainly safe,
+-- otherwise double-quoted; multi-line text as a literal block.
 ---------------------------------------------------------------------------
 
--- Plain scalars another YAML reader would take for a number, boolean or null.
 local SPECIAL = { ["true"] = true, ["false"] = true, yes = true, no = true, on = true,
                   off = true, null = true, ["~"] = true, y = true, n = true }
-local function needs_quotes(s)
-  return s == "" or find(s, "^[-+]?[%d.]") ~= nil or SPECIAL[s:lower()] ~= nil
+
+local ESC = { ['"'] = '\\"', ["\\"] = "\\\\", ["\n"] = "\\n", ["\t"] = "\\t", ["\r"] = "\\r" }
+
+local function quoted(s)
+  return '"' .. s:gsub('[%c"\\]', function(c)
+    return ESC[c] or format("\\x%02X", c:byte())
+  end) .. '"'
 end
 
-local function emitter()
-  local e = yaml.emitter()
-  local emit = e.emit
-  local function scalar(s)
-    if needs_quotes(s) then emit { type = "SCALAR", value = s, style = "SINGLE_QUOTED" }
-    else emit { type = "SCALAR", value = s } end
+--- A scalar as YAML text (plain when safe, else double-quoted).
+-- @tparam string s
+-- @tparam boolean flow inside a flow collection (commas and brackets matter)
+-- @treturn string
+function M.scalar(s, flow)
+  if s == "" or SPECIAL[s:lower()] or find(s, "^[-+]?[%d.]")
+     or find(s, "^[%s!&*|>'\"%%@`#,%[%]{}?:-]") or find(s, "%s$") or find(s, "%c")
+     or find(s, ": ", 1, true) or find(s, " #", 1, true) or s:sub(-1) == ":"
+     or (flow and find(s, "[,%[%]{}]")) then
+    return quoted(s)
   end
-  local function value(v, flow)
-    if type(v) == "string" then scalar(v)
-    elseif #v > 0 then
-      emit { type = "SEQUENCE_START", style = flow and "FLOW" or "BLOCK" }
-      for _, x in ipairs(v) do value(x, true) end
-      emit { type = "SEQUENCE_END" }
-    else
-      emit { type = "MAPPING_START", style = "FLOW" }
-      local keys = {}
-      for k in pairs(v) do keys[#keys + 1] = k end
-      table.sort(keys)
-      for _, k in ipairs(keys) do scalar(k); value(v[k], true) end
-      emit { type = "MAPPING_END" }
-    end
+  return s
+end
+
+--- A value in flow style: a string, a list or a one-level map.
+-- @tparam string|table v
+-- @treturn string
+function M.flow(v)
+  if type(v) == "string" then return M.scalar(v, true) end
+  local parts = {}
+  if #v > 0 then
+    for i, x in ipairs(v) do parts[i] = M.flow(x) end
+    return "[" .. concat(parts, ", ") .. "]"
   end
-  return emit, scalar, value
+  local keys = {}
+  for k in pairs(v) do keys[#keys + 1] = k end
+  table.sort(keys)
+  for i, k in ipairs(keys) do parts[i] = M.scalar(k, true) .. ": " .. M.flow(v[k]) end
+  return "{" .. concat(parts, ", ") .. "}"
+end
+
+local function text_value(s, indent)
+  if find(s, "\n") and not find((s:gsub("\n", "")), "%c") and not find(s, " \n")
+     and not find(s, "^%s") and not find(s, "%s$") then
+    return "|-\n" .. indent .. s:gsub("\n", "\n" .. indent):gsub("\n" .. indent .. "\n", "\n\n")
+  end
+  return M.scalar(s)
 end
 
 local TEXT_ORDER = { "label", "definition", "inclusion", "exclusion", "valence" }
@@ -363,60 +385,53 @@ local TEXT_ORDER = { "label", "definition", "inclusion", "exclusion", "valence" 
 -- @tparam Codebook cb
 -- @treturn string YAML text
 function M.write(cb)
-  local emit, scalar, value = emitter()
-  emit { type = "STREAM_START", encoding = "UTF8" }
-  emit { type = "DOCUMENT_START", implicit = true }
-  emit { type = "MAPPING_START", style = "BLOCK" }
+  local out = {}
+  local function put(s) out[#out + 1] = s end
   for _, f in ipairs { "name", "title", "language", "description" } do
-    if cb[f] then scalar(f); scalar(cb[f]) end
+    if cb[f] then put(f .. ": " .. text_value(cb[f], "  ")) end
   end
-  local defaults = require("thematic.codebook").negation_cues[cb.language] or {}
+  local codebook = require "thematic.codebook"
+  local defaults = codebook.negation_cues[cb.language] or {}
   local same = #defaults == #cb.negation.cues
   for i, c in ipairs(defaults) do if cb.negation.cues[i] ~= c then same = false end end
   if cb.negation.window == 0 then
-    scalar("negation"); emit { type = "SCALAR", value = "false" }
-  elseif not same or cb.negation.window ~= require("thematic.codebook").negation_window then
-    scalar("negation")
-    emit { type = "MAPPING_START", style = "FLOW" }
-    scalar("window"); emit { type = "SCALAR", value = tostring(cb.negation.window) }
-    scalar("cues"); value(cb.negation.cues, true)
-    emit { type = "MAPPING_END" }
+    put("negation: false")
+  elseif not same then
+    put(format("negation: {window: %d, cues: %s}", cb.negation.window, M.flow(cb.negation.cues)))
+  elseif cb.negation.window ~= codebook.negation_window then
+    put(format("negation: {window: %d}", cb.negation.window))
   end
-  local function code(c)
-    scalar(c.name)
-    emit { type = "MAPPING_START", style = "BLOCK" }
+  local function code(c, ind)
+    local fields = {}
     for _, f in ipairs(TEXT_ORDER) do
-      if c[f] then scalar(f); scalar(c[f]) end
+      if c[f] then fields[#fields + 1] = ind .. "  " .. f .. ": " .. text_value(c[f], ind .. "    ") end
     end
     for _, list in ipairs { "patterns", "except" } do
       if #c[list] > 0 then
-        scalar(list)
-        emit { type = "SEQUENCE_START", style = "FLOW" }
-        for _, p in ipairs(c[list]) do value(pattern.native(p), true) end
-        emit { type = "SEQUENCE_END" }
+        local items = {}
+        for i, p in ipairs(c[list]) do items[i] = M.flow(pattern.native(p)) end
+        fields[#fields + 1] = ind .. "  " .. list .. ": [" .. concat(items, ", ") .. "]"
       end
     end
-    if c.negated_to then scalar("negated_to"); scalar(c.negated_to) end
+    if c.negated_to then fields[#fields + 1] = ind .. "  negated_to: " .. M.scalar(c.negated_to) end
     for _, f in ipairs { "color", "guid" } do
-      if c[f] then scalar(f); scalar(c[f]) end
+      if c[f] then fields[#fields + 1] = ind .. "  " .. f .. ": " .. M.scalar(c[f]) end
     end
+    if #fields == 0 and #c.children == 0 then
+      put(ind .. M.scalar(c.name) .. ": {}")
+      return
+    end
+    put(ind .. M.scalar(c.name) .. ":")
+    for _, f in ipairs(fields) do put(f) end
     if #c.children > 0 then
-      scalar("codes")
-      emit { type = "MAPPING_START", style = "BLOCK" }
-      for _, ch in ipairs(c.children) do code(ch) end
-      emit { type = "MAPPING_END" }
+      put(ind .. "  codes:")
+      for _, ch in ipairs(c.children) do code(ch, ind .. "    ") end
     end
-    emit { type = "MAPPING_END" }
   end
-  scalar("codes")
-  emit { type = "MAPPING_START", style = "BLOCK" }
-  for _, c in ipairs(cb.codes_) do code(c) end
-  emit { type = "MAPPING_END" }
-  emit { type = "MAPPING_END" }
-  emit { type = "DOCUMENT_END", implicit = true }
-  local ok, out = emit { type = "STREAM_END" }
-  if not ok then return nil, "YAML emitter: " .. tostring(out) end
-  return out
+  put("codes:")
+  for _, c in ipairs(cb.codes_) do code(c, "  ") end
+  if #cb.codes_ == 0 then out[#out] = "codes: {}" end
+  return concat(out, "\n") .. "\n"
 end
 
 return M

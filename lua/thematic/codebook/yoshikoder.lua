@@ -55,7 +55,7 @@ function M.read(text, name)
   }
   local ok, msg, line = parser:parse(text)
   if ok then ok, msg, line = parser:parse() end
-  parser:close()
+  pcall(parser.close, parser)
   if not ok then return nil, format("%s:%d: XML: %s", name, line or 1, msg) end
   if problem then return nil, problem end
   if not root_seen then return nil, format("%s:1: no <dictionary> element", name) end
