@@ -102,6 +102,20 @@ int th_lexicon_stem_word(th_lexicon *lx, const char *word, size_t len,
   return stem_into(lx, lx->scratch.data, lx->scratch.len, out);
 }
 
+int th_lexicon_reserve(th_lexicon *lx, size_t text_len) {
+  size_t forms = 1, words = text_len / 8;
+  void *p = lx->forms;
+  int rc;
+  while (forms * forms < words) forms *= 2;   /* about sqrt(words) */
+  forms *= 64;
+  if (forms > text_len / 4 + 16) forms = text_len / 4 + 16;
+  if ((rc = th_strmap_reserve(&lx->raw, forms)) != TH_OK) return rc;
+  if ((rc = th_grow(&lx->alloc, &p, &lx->capforms, forms, sizeof(th_form))) != TH_OK)
+    return rc;
+  lx->forms = p;
+  return th_buf_reserve(&lx->alloc, &lx->strings, forms * 16);
+}
+
 long th_lexicon_form(th_lexicon *lx, const char *raw, size_t len,
                      th_kind kind, int *created) {
   uint64_t h = th_hash(raw, len);

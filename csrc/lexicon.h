@@ -49,6 +49,11 @@ TH_HIDDEN int th_lexicon_init(th_lexicon *lx, th_alloc alloc,
 TH_HIDDEN void th_lexicon_free(th_lexicon *lx);
 TH_HIDDEN void th_lexicon_clear(th_lexicon *lx);
 
+/* Sizes the cache for a text of text_len bytes (a guess from Heaps' law:
+   distinct forms grow with the square root of the text), so that growing
+   does not copy it over and over. */
+TH_HIDDEN int th_lexicon_reserve(th_lexicon *lx, size_t text_len);
+
 /* The form of raw[0..len) (created on first sight). Returns its index, or
    -1 when out of memory. *created tells whether it is new. */
 TH_HIDDEN long th_lexicon_form(th_lexicon *lx, const char *raw, size_t len,

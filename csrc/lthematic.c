@@ -272,12 +272,16 @@ static int l_language_name(lua_State *L) {
 
 /*
 ** stem_counts(text [, lang [, opts]]) -> {stem = count}, words
+** lang "none" counts normalised forms without stemming.
 ** opts.stopwords: array of words left out (compared after normalising).
 */
 static int l_stem_counts(lua_State *L) {
   size_t len, start, end, i;
   const char *s = luaL_checklstring(L, 1, &len);
-  const char *lang = check_language(L, 2);
+  /* "none": count normal forms, unstemmed */
+  const char *lang = (lua_type(L, 2) == LUA_TSTRING &&
+                      strcmp(lua_tostring(L, 2), "none") == 0)
+                     ? NULL : check_language(L, 2);
   lexbox *b;
   th_scanner sc;
   th_kind kind;
@@ -306,6 +310,7 @@ static int l_stem_counts(lua_State *L) {
     }
   }
   lua_settop(L, box);
+  if (th_lexicon_reserve(&b->lx, len) != TH_OK) return raise_status(L, TH_ENOMEM);
   th_scanner_init(&sc, s, len);
   while (th_next_word(&sc, &start, &end, &kind)) {
     int created;

@@ -41,7 +41,7 @@ th_slot *th_strmap_get(const th_strmap *m, const char *key, size_t len,
     th_slot *s = &m->slots[i];
     if (s->hash == 0) return NULL;
     if (s->hash == hash && s->key_len == len &&
-        memcmp(m->keys.data + s->key_off, key, len) == 0)
+        memcmp(th_slot_key(m, s), key, len) == 0)
       return s;
   }
 }
@@ -75,18 +75,32 @@ th_slot *th_strmap_put(th_strmap *m, const char *key, size_t len,
   if ((m->count + 1) * 4 > m->nslots * 3) {   /* load factor 3/4 */
     if (rehash(m, m->nslots ? m->nslots * 2 : 64) != TH_OK) return NULL;
   }
-  if (th_buf_reserve(&m->alloc, &m->keys, len + 1) != TH_OK) return NULL;
+  if (len > TH_INLINE_KEY &&
+      th_buf_reserve(&m->alloc, &m->keys, len + 1) != TH_OK) return NULL;
   mask = m->nslots - 1;
   for (i = (size_t)hash & mask; m->slots[i].hash; i = (i + 1) & mask) {}
   s = &m->slots[i];
   s->hash = hash;
-  s->key_off = (uint32_t)m->keys.len;
   s->key_len = (uint32_t)len;
   s->value = value;
-  if (len) memcpy(m->keys.data + m->keys.len, key, len);
-  m->keys.data[m->keys.len + len] = '\0';
-  m->keys.len += len + 1;
+  if (len <= TH_INLINE_KEY) {
+    if (len) memcpy(s->key.inl, key, len);
+  } else {
+    s->key.off = (uint32_t)m->keys.len;
+    memcpy(m->keys.data + m->keys.len, key, len);
+    m->keys.data[m->keys.len + len] = '\0';
+    m->keys.len += len + 1;
+  }
   m->count++;
   *added = 1;
   return s;
+}
+
+int th_strmap_reserve(th_strmap *m, size_t count) {
+  size_t n = 64;
+  while (n * 3 < count * 4) {
+    if (n > ((size_t)-1 / 2) / sizeof(th_slot)) return TH_ETOOBIG;
+    n *= 2;
+  }
+  return n > m->nslots ? rehash(m, n) : TH_OK;
 }

@@ -8,10 +8,18 @@
 
 #include "th_common.h"
 
+/* Keys up to TH_INLINE_KEY bytes live in the slot itself, so finding a
+   short word costs one cache line, not two. */
+#define TH_INLINE_KEY 16
+
 typedef struct th_slot {
   uint64_t hash;       /* 0 marks an empty slot */
-  uint32_t key_off, key_len;
+  uint32_t key_len;
   uint32_t value;
+  union {
+    char inl[TH_INLINE_KEY];
+    uint32_t off;      /* into keys, for longer keys */
+  } key;
 } th_slot;
 
 typedef struct th_strmap {
@@ -27,6 +35,9 @@ TH_HIDDEN void th_strmap_init(th_strmap *m, th_alloc alloc);
 TH_HIDDEN void th_strmap_free(th_strmap *m);
 TH_HIDDEN void th_strmap_clear(th_strmap *m);
 
+/* Makes room for count keys without further rehashing. */
+TH_HIDDEN int th_strmap_reserve(th_strmap *m, size_t count);
+
 /* The slot holding key, or NULL. */
 TH_HIDDEN th_slot *th_strmap_get(const th_strmap *m, const char *key,
                                  size_t len, uint64_t hash);
@@ -37,7 +48,7 @@ TH_HIDDEN th_slot *th_strmap_put(th_strmap *m, const char *key, size_t len,
                                  uint64_t hash, uint32_t value, int *added);
 
 static inline const char *th_slot_key(const th_strmap *m, const th_slot *s) {
-  return m->keys.data + s->key_off;
+  return s->key_len <= TH_INLINE_KEY ? s->key.inl : m->keys.data + s->key.off;
 }
 
 #endif
