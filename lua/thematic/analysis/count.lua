@@ -1,0 +1,221 @@
+--- Counts of codes by group: the table a results section reports.
+--
+-- Counting goes through per-document partial results that `merge` adds
+-- up: a run over everything, a run split over processes (`--jobs`) and a
+-- run split over machines (`count --format jsonl` then `thematic merge`)
+-- all take the same path, so they give the same numbers by construction.
+--
+-- For each code × group cell: hits (negated hits apart), segments coded,
+-- the group's words, hits per 1,000 words, and participants mentioning the
+-- code out of all participants in the group ("5 of 8"). A theme's row
+-- rolls up its codes: a token that two of its codes both claim counts once.
+--
+-- @module thematic.analysis.count
+
+local format, concat, sort = string.format, table.concat, table.sort
+
+local M = {}
+
+--- Value of a grouping attribute for a coded segment.
+local function group_value(entry, attr)
+  local seg = entry.segment
+  if attr == "document" then return seg.document end
+  if attr == "speaker" then return seg.participant or seg.speaker or "(no speaker)" end
+  if attr == "participant" then return seg.participant or "(unattributed)" end
+  local v = seg.attributes and seg.attributes[attr]
+  if v == nil or v == "" then return "(not recorded)" end
+  return tostring(v)
+end
+
+--- Who said it: the participant id, or the speaker label within its
+-- document when the participants file does not know them.
+local function person(entry)
+  local seg = entry.segment
+  if seg.participant then return seg.participant end
+  if seg.speaker then return seg.document .. "#" .. seg.speaker end
+  return nil
+end
+
+local function new_group(values)
+  return { values = values, words = 0, segments = 0, participants = {}, codes = {} }
+end
+
+local function cell(group, path)
+  local c = group.codes[path]
+  if not c then
+    c = { hits = 0, negated = 0, segments = 0, participants = {} }
+    group.codes[path] = c
+  end
+  return c
+end
+
+--- Per-document partial counts of a coded corpus.
+-- @tparam table coded from `thematic.coding.code`
+-- @tparam table by array of attribute names (`document`, `speaker`,
+--   `participant`, or any participant/document attribute); empty for one
+--   group holding everything
+-- @treturn table array of `{document=, by=, groups={[key]=group}}` in
+--   document order
+function M.partials(coded, by)
+  local out, by_doc = {}, {}
+  local parents = {}
+  for code in coded.codebook:codes() do
+    local anc = require("thematic.coding").ancestors(code.path)
+    parents[code.path] = anc
+  end
+  for _, e in ipairs(coded.segments) do
+    local doc = e.segment.document
+    local p = by_doc[doc]
+    if not p then
+      p = { document = doc, by = by, groups = {} }
+      by_doc[doc] = p
+      out[#out + 1] = p
+    end
+    local values, keyparts = {}, {}
+    for i, attr in ipairs(by) do
+      values[attr] = group_value(e, attr)
+      keyparts[i] = values[attr]
+    end
+    local key = #by > 0 and concat(keyparts, " | ") or "all"
+    local g = p.groups[key]
+    if not g then
+      g = new_group(values)
+      p.groups[key] = g
+    end
+    g.words = g.words + e.words
+    g.segments = g.segments + 1
+    local who = person(e)
+    if who then g.participants[who] = true end
+    local touched = {}
+    for path, n in pairs(e.rollup) do
+      local c = cell(g, path)
+      c.hits = c.hits + n
+      touched[path] = true
+    end
+    for path, n in pairs(e.negated) do
+      for _, anc in ipairs(parents[path] or { path }) do
+        local c = cell(g, anc)
+        c.negated = c.negated + n
+      end
+    end
+    for path in pairs(touched) do
+      local c = g.codes[path]
+      c.segments = c.segments + 1
+      if who then c.participants[who] = true end
+    end
+  end
+  return out
+end
+
+--- Adds partial results together (numbers summed, participant sets joined).
+-- @tparam table partials array of partials (from `partials` or read back
+--   from JSON lines, where sets are arrays)
+-- @treturn table `{by=, groups={[key]=group}}`
+function M.merge(partials)
+  local total = { by = nil, groups = {} }
+  local function union(into, from)
+    if from[1] ~= nil then
+      for _, id in ipairs(from) do into[id] = true end
+    else
+      for id in pairs(from) do into[id] = true end
+    end
+  end
+  for _, p in ipairs(partials) do
+    total.by = total.by or p.by
+    for key, g in pairs(p.groups) do
+      local t = total.groups[key]
+      if not t then
+        t = new_group(g.values)
+        total.groups[key] = t
+      end
+      t.words = t.words + g.words
+      t.segments = t.segments + g.segments
+      union(t.participants, g.participants)
+      for path, c in pairs(g.codes) do
+        local tc = cell(t, path)
+        tc.hits = tc.hits + c.hits
+        tc.negated = tc.negated + c.negated
+        tc.segments = tc.segments + c.segments
+        union(tc.participants, c.participants)
+      end
+    end
+  end
+  total.by = total.by or {}
+  return total
+end
+
+local function set_size(s)
+  local n = 0
+  for _ in pairs(s) do n = n + 1 end
+  return n
+end
+
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  sort(keys)
+  return keys
+end
+
+--- Tidy rows, one per code × group, in codebook order then group order.
+-- @tparam table total from `merge`
+-- @tparam table codebook
+-- @treturn table array of rows `{code=, label=, theme=, depth=, valence=,
+--   group=, values=, hits=, negated=, segments=, words=, per_1000=,
+--   participants=, participants_total=}`
+-- @treturn table array of group keys in order
+function M.rows(total, codebook)
+  local rows, keys = {}, sorted_keys(total.groups)
+  for code in codebook:codes() do
+    local depth = select(2, code.path:gsub("/", "")) + 1
+    for _, key in ipairs(keys) do
+      local g = total.groups[key]
+      local c = g.codes[code.path] or { hits = 0, negated = 0, segments = 0, participants = {} }
+      rows[#rows + 1] = {
+        code = code.path, label = code.label or code.name, theme = code.path:match("^[^/]+"),
+        depth = depth, valence = code.valence, group = key, values = g.values,
+        hits = c.hits, negated = c.negated, segments = c.segments, words = g.words,
+        per_1000 = g.words > 0 and c.hits * 1000 / g.words or 0,
+        participants = set_size(c.participants), participants_total = set_size(g.participants),
+      }
+    end
+  end
+  return rows, keys
+end
+
+--- A partial as plain JSON-ready data (sets become sorted arrays).
+-- @tparam table p a partial
+-- @treturn table
+function M.to_plain(p)
+  local function arr(set)
+    local a = sorted_keys(set)
+    return setmetatable(a, { __jsontype = "array" })
+  end
+  local groups = {}
+  for key, g in pairs(p.groups) do
+    local codes = {}
+    for path, c in pairs(g.codes) do
+      codes[path] = { hits = c.hits, negated = c.negated, segments = c.segments,
+                      participants = arr(c.participants) }
+    end
+    groups[key] = { values = g.values, words = g.words, segments = g.segments,
+                    participants = arr(g.participants), codes = codes }
+  end
+  return { document = p.document, by = setmetatable(p.by, { __jsontype = "array" }), groups = groups }
+end
+
+--- Counts a coded corpus in one call.
+-- @tparam table coded
+-- @tparam[opt] table by attributes to group by
+-- @treturn table rows (see `rows`)
+-- @treturn table group keys
+function M.count(coded, by)
+  return M.rows(M.merge(M.partials(coded, by or {})), coded.codebook)
+end
+
+--- "5 of 8" as qualitative papers write it.
+function M.n_of(row)
+  return format("%d of %d", row.participants, row.participants_total)
+end
+
+return M

@@ -1,0 +1,79 @@
+--- Auto-coding: every segment of a corpus scanned with a codebook.
+--
+-- This is the one place where corpus and codebook meet. Every analysis
+-- (counts, keyword in context, quotes, co-occurrence, saturation, reports,
+-- REFI-QDA export) starts from the `coded` table made here, so they all see
+-- the same hits.
+--
+-- @module thematic.coding
+-- @usage
+-- local coded = coding.code(corpus, codebook)
+-- for _, s in ipairs(coded.segments) do
+--   for _, h in ipairs(s.hits) do print(s.segment.participant, h.code_path) end
+-- end
+
+local format = string.format
+
+local M = {}
+
+--- The paths of a code and all its ancestors, theme first.
+-- @tparam string path "theme/code/sub"
+-- @treturn table array of paths
+function M.ancestors(path)
+  local out, acc = {}, nil
+  for part in path:gmatch("[^/]+") do
+    acc = acc and (acc .. "/" .. part) or part
+    out[#out + 1] = acc
+  end
+  return out
+end
+
+--- Code a corpus.
+-- @tparam table corpus from `thematic.corpus.load`
+-- @tparam table codebook from `thematic.codebook.load`
+-- @tparam[opt] table opts `include_interviewer` (default false): code
+--   interviewer turns too; `filter`: passed to `corpus:segments`
+-- @treturn table `coded` = `{corpus=, codebook=, segments = {...}}`, each
+--   segment entry `{segment=, document=, words=, hits={...}, codes={path=n},
+--   negated={path=n}, rollup={path=n}}`: `codes` counts the code's own hits,
+--   `rollup` counts distinct hit spans of the code and everything below it
+--   (a theme's figure), `negated` the negated hits kept apart.
+function M.code(corpus, codebook, opts)
+  if type(corpus) ~= "table" or type(corpus.segments) ~= "function" then
+    error("bad argument #1 to 'code' (corpus expected)", 2)
+  end
+  if type(codebook) ~= "table" or type(codebook.scan) ~= "function" then
+    error("bad argument #2 to 'code' (codebook expected)", 2)
+  end
+  opts = opts or {}
+  local docs_by_id = {}
+  for _, d in ipairs(corpus.documents) do docs_by_id[d.id] = d end
+  local coded = { corpus = corpus, codebook = codebook, segments = {} }
+  local filter = opts.filter
+  if filter == nil and opts.include_interviewer then filter = { interviewer = true } end
+  for seg in corpus:segments(filter, opts.include_interviewer) do
+    local doc = docs_by_id[seg.document]
+    local res = codebook:scan(doc.text, { from = seg.start, to = seg.stop, skip = seg.marks })
+    local entry = { segment = seg, document = doc, words = res.words, hits = res.hits,
+                    codes = {}, negated = {}, rollup = {} }
+    local spans = {}
+    for _, h in ipairs(res.hits) do
+      if h.negated and not h.from then
+        entry.negated[h.code_path] = (entry.negated[h.code_path] or 0) + 1
+      else
+        entry.codes[h.code_path] = (entry.codes[h.code_path] or 0) + 1
+        for _, p in ipairs(M.ancestors(h.code_path)) do
+          local key = format("%s\0%d", p, h.start)
+          if not spans[key] then
+            spans[key] = true
+            entry.rollup[p] = (entry.rollup[p] or 0) + 1
+          end
+        end
+      end
+    end
+    coded.segments[#coded.segments + 1] = entry
+  end
+  return coded
+end
+
+return M
