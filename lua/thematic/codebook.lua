@@ -21,7 +21,7 @@
 local pattern = require "thematic.codebook.pattern"
 local encoding = require "thematic.codebook.encoding"
 
-local type, ipairs, pairs, tostring, error, select = type, ipairs, pairs, tostring, error, select
+local type, ipairs, pairs, tostring, error = type, ipairs, pairs, tostring, error
 local setmetatable, pcall, require = setmetatable, pcall, require
 local format, find, lower, sub = string.format, string.find, string.lower, string.sub
 local concat, sort = table.concat, table.sort

@@ -95,7 +95,7 @@ local LOWER = {}
 for cp = 0xC0, 0xDE do if cp ~= 0xD7 then LOWER[cp] = cp + 32 end end
 for cp = 0x100, 0x17F, 2 do
   if cp ~= 0x130 and cp ~= 0x138 and not (cp >= 0x139 and cp <= 0x148)
-     and not (cp >= 0x179) then LOWER[cp] = cp + 1 end
+     and cp < 0x179 then LOWER[cp] = cp + 1 end
 end
 for cp = 0x139, 0x147, 2 do LOWER[cp] = cp + 1 end
 for cp = 0x179, 0x17D, 2 do LOWER[cp] = cp + 1 end

@@ -10,7 +10,7 @@
 
 local core = require "thematic.core"
 
-local ipairs, format, concat, sort = ipairs, string.format, table.concat, table.sort
+local ipairs, format, sort = ipairs, string.format, table.sort
 local find, sub, gsub = string.find, string.sub, string.gsub
 local min = math.min
 

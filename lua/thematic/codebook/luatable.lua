@@ -19,7 +19,7 @@
 --
 -- @module thematic.codebook.luatable
 
-local type, ipairs, pairs, tostring, load, pcall = type, ipairs, pairs, tostring, load, pcall
+local type, ipairs, pairs, tostring, load = type, ipairs, pairs, tostring, load
 local format, rep = string.format, string.rep
 local concat, sort = table.concat, table.sort
 local sethook = debug.sethook

@@ -27,7 +27,7 @@ local lxp = require "lxp"
 local pattern = require "thematic.codebook.pattern"
 local yamlfmt = require "thematic.codebook.yaml"
 
-local ipairs, format, find, match, gsub, byte = ipairs, string.format, string.find, string.match, string.gsub,
+local ipairs, format, match, gsub, byte = ipairs, string.format, string.match, string.gsub,
   string.byte
 local concat = table.concat
 
@@ -45,7 +45,7 @@ local BY_LABEL = {}
 for _, l in ipairs(LABELS) do BY_LABEL[l[1]:lower()] = l[2] end
 
 -- Split a Description into the definition and labelled fields.
-local function description(d, code, text, line, name)
+local function description(code, text, line, name)
   local lines = {}
   for l in (text .. "\n"):gmatch("(.-)\r?\n") do lines[#lines + 1] = l end
   -- labelled lines at the end
@@ -151,7 +151,7 @@ function M.read(text, name)
       elseif local_name == "Description" and desc_buf then
         local code = stack[#stack]
         if code then
-          local ok, err = description(d, code, concat(desc_buf), desc_line, name)
+          local ok, err = description(code, concat(desc_buf), desc_line, name)
           if not ok then problem = err end
         end
         desc_buf = nil
