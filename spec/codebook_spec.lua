@@ -166,14 +166,26 @@ describe("thematic.codebook", function()
       assert.same("access/devices_barrier", cb.index.code[2].path)
       assert.same(3, cb.index.number.design)
     end)
+    -- the compiled patterns with a given id, in order
+    local function with_id(id)
+      local out = {}
+      for _, p in ipairs(spec.patterns) do
+        if p.id == id then out[#out + 1] = p end
+      end
+      return out
+    end
     it("gives patterns to the code that lists them, with ids", function()
-      assert.same({ code = 2, id = 1, elements = { { "glob", "smartphone*" } } }, spec.patterns[1])
-      assert.same({ code = 2, id = 5, elements = { { "word", "not" }, { "any" }, { "word", "confident" } } },
-        spec.patterns[5])
+      assert.same({ { code = 2, id = 1, elements = { { "glob", "smartphone*" } } } }, with_id(1))
+      assert.same({ { code = 2, id = 5, elements = { { "word", "not" }, { "any" }, { "word", "confident" } } } },
+        with_id(5))
+    end)
+    it("adds the hyphenated spelling of a phrase of plain words", function()
+      assert.same({ { code = 2, id = 4, elements = { { "word", "data" }, { "word", "cost" } } },
+                    { code = 2, id = 4, elements = { { "word", "data-cost" } } } }, with_id(4))
     end)
     it("marks exclusions", function()
       assert.same({ code = 2, id = 6, exclude = true, elements = { { "word", "access" }, { "word", "code" } } },
-        spec.patterns[6])
+        with_id(6)[1])
       assert.same({ "access code", true }, { cb.index.pattern[6].text, cb.index.pattern[6].except })
     end)
     it("resolves negated_to to numbers", function()

@@ -440,6 +440,18 @@ local function copy_elements(elements)
   return out
 end
 
+-- The one-token, hyphen-joined form of a phrase of plain words, or nil.
+local function hyphenated(elements)
+  if #elements < 2 then return nil end
+  local kind, parts = "word", {}
+  for i, e in ipairs(elements) do
+    if e[1] ~= "word" and e[1] ~= "norm" then return nil end
+    if e[1] == "norm" then kind = "norm" end
+    parts[i] = e[2]
+  end
+  return { kind, table.concat(parts, "-") }
+end
+
 --- Flatten the tree into the spec `thematic.core.matcher` takes.
 -- Codes are numbered depth first from 1 (themes too); each pattern gets an
 -- id. Sets `self.index` = `{code = {[n] = code}, number = {[path] = n},
@@ -464,6 +476,15 @@ function Codebook:compile()
           code = i, id = id, elements = copy_elements(p.elements),
           exclude = list == "except" or nil,
         }
+        -- The tokeniser keeps hyphenated compounds whole ("face-to-face"
+        -- is one token), so a phrase of plain words also matches its
+        -- hyphenated spelling.
+        local joined = hyphenated(p.elements)
+        if joined then
+          spec.patterns[#spec.patterns + 1] = {
+            code = i, id = id, elements = { joined }, exclude = list == "except" or nil,
+          }
+        end
         index.pattern[id] = { text = p.text, code = code, except = list == "except", line = p.line }
       end
     end

@@ -249,7 +249,18 @@ function M.load(paths, opts)
   local c = setmetatable({ documents = {}, participants = people, warnings = warnings,
                            level = level, errors = errors }, Corpus)
   local unknown_seen = {}
-  for _, f in ipairs(files) do
+  if opts.shard then
+    -- Shard k of n: every n-th file, so `--jobs` workers (and machines) split
+    -- a folder without agreeing on anything but the sorted file list.
+    local k, n = opts.shard[1], opts.shard[2]
+    local kept = {}
+    for i, f in ipairs(files) do
+      if (i - 1) % n == k - 1 then kept[#kept + 1] = f end
+    end
+    files = kept
+  end
+  for i, f in ipairs(files) do
+    if opts.progress then opts.progress(i, #files, f.path) end
     local docs, err = M.read_file(f.path, read_opts)
     if not docs then
       errors[#errors + 1] = err
