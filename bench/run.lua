@@ -1,0 +1,184 @@
+#!/usr/bin/env lua5.4
+-- make bench: throughput of the C core next to the Python pipeline an
+-- analyst would otherwise write, on the same files, in the same run.
+--
+-- English prose: the English documentation of three Debian packages,
+-- concatenated in sorted path order (reproducible, about 58 MB):
+--   linux-doc-6.1   Documentation/ (without translations/), gunzipped
+--   perl-doc        the .pod files
+--   python3.11-doc  html/_sources/*.txt (reStructuredText sources)
+-- Unicode-heavy: generated with a fixed seed from that prose and from
+-- bench/multilingual.txt (French, German, Hindi, Urdu, Tamil, emoji, some
+-- decomposed accents); at least a fifth of its bytes are non-ASCII.
+
+package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
+package.cpath = "build/?.so;" .. package.cpath
+local core = require "thematic.core"
+
+local DATA = "bench/data"
+os.execute("mkdir -p " .. DATA)
+
+local function sh(cmd)
+  local p = io.popen(cmd)
+  local out = p:read("a")
+  p:close()
+  return out
+end
+
+local function file_size(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local n = f:seek("end")
+  f:close()
+  return n
+end
+
+local function read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+local function build_english(path)
+  if (file_size(path) or 0) > 50e6 then return end
+  io.stderr:write("building ", path, " from Debian packages ...\n")
+  local cmd = table.concat({
+    "{ find /usr/share/doc/linux-doc-6.1/Documentation -name '*.gz' -not -path '*/translations/*' | sort | xargs zcat;",
+    "  dpkg -L perl-doc | grep '\\.pod$' | sort | xargs cat;",
+    "  find /usr/share/doc/python3.11/html/_sources -name '*.txt' | sort | xargs cat; } > " .. path .. ".tmp",
+    "&& mv " .. path .. ".tmp " .. path,
+  }, " ")
+  assert(os.execute(cmd), "could not build the English corpus (are linux-doc-6.1, perl-doc, python3.11-doc installed?)")
+end
+
+-- A small deterministic generator, so the file is the same on every machine.
+local function lcg(seed)
+  local state = seed
+  return function(n)
+    state = (state * 6364136223846793005 + 1442695040888963407) & 0x7FFFFFFFFFFFFFFF
+    return (state >> 33) % n + 1
+  end
+end
+
+local function build_unicode(path, english)
+  if (file_size(path) or 0) > 20e6 then return end
+  io.stderr:write("building ", path, " ...\n")
+  local vocab = {}
+  for line in io.lines("bench/multilingual.txt") do
+    if line ~= "" and not line:match("^#") then vocab[#vocab + 1] = line end
+  end
+  local eng = {}
+  for line in english:sub(1, 8e6):gmatch("[^\n]+") do eng[#eng + 1] = line end
+  local rnd, out, size = lcg(2026), {}, 0
+  while size < 24e6 do
+    local line
+    if rnd(5) <= 2 then
+      line = eng[rnd(#eng)]
+    else
+      local words = {}
+      for i = 1, 8 + rnd(10) do words[i] = vocab[rnd(#vocab)] end
+      line = table.concat(words, " ") .. "."
+    end
+    out[#out + 1] = line
+    size = size + #line + 1
+  end
+  local f = assert(io.open(path .. ".tmp", "wb"))
+  f:write(table.concat(out, "\n"), "\n")
+  f:close()
+  assert(os.rename(path .. ".tmp", path))
+end
+
+local function best_of(n, fn)
+  local best = math.huge
+  for _ = 1, n do
+    local t0 = os.clock()
+    fn()
+    best = math.min(best, os.clock() - t0)
+  end
+  return best
+end
+
+local function python(path, lang, extra)
+  local best = math.huge
+  for _ = 1, 2 do
+    local out = sh(("/usr/bin/python3 bench/py_pipeline.py %s %s %s"):format(path, lang, extra or ""))
+    local t = tonumber(out:match("^(%S+)"))
+    assert(t, "python pipeline failed: " .. out)
+    best = math.min(best, t)
+  end
+  return best
+end
+
+local function mbps(bytes, secs) return bytes / 1e6 / secs end
+
+local english_path, unicode_path = DATA .. "/english.txt", DATA .. "/unicode.txt"
+build_english(english_path)
+local english = read(english_path)
+build_unicode(unicode_path, english)
+local unicode = read(unicode_path)
+
+local function non_ascii_share(s)
+  local n = 0
+  for _ in s:gmatch("[\128-\255]") do n = n + 1 end
+  return n / #s
+end
+
+print(("thematic %s benchmark, one core (CPU seconds, best of 3)"):format(core._VERSION))
+print(("%-14s %8s  %-28s %9s"):format("file", "MB", "stage", "MB/s"))
+local results = {}
+for _, f in ipairs({ { "english", english, english_path },
+                     { "unicode", unicode, unicode_path } }) do
+  local name, text = f[1], f[2]
+  local mb = #text / 1e6
+  local stages = {
+    { "tokenise", function() core.word_count(text) end },
+    { "tokenise+normalise", function() core.stem_counts(text, "none") end },
+    { "tokenise+normalise+stem+count", function() core.stem_counts(text, "english") end },
+  }
+  for _, st in ipairs(stages) do
+    local secs = best_of(3, st[2])
+    results[name .. ":" .. st[1]] = mbps(#text, secs)
+    print(("%-14s %8.1f  %-28s %9.1f"):format(name, mb, st[1], mbps(#text, secs)))
+  end
+  local py = python(f[3], "english")
+  local full = results[name .. ":tokenise+normalise+stem+count"]
+  print(("%-14s %8.1f  %-28s %9.1f   thematic is %.1fx faster"):format(
+    name, mb, "python3 re+PyStemmer+Counter", mbps(#text, py), full / mbps(#text, py)))
+  if name == "unicode" then
+    print(("%-14s non-ASCII share of bytes: %.1f%%"):format(name, 100 * non_ascii_share(text)))
+  end
+end
+
+-- Codebook scans: 10 ... 10,000 patterns on the English corpus. Patterns
+-- are frequent stems and prefix globs of the corpus itself, so they hit.
+print()
+print("codebook scan (tokenise, normalise, stem, match every pattern, count)")
+local counts = core.stem_counts(english:sub(1, 5e6), "none")
+local vocab = {}
+for w, n in pairs(counts) do
+  if #w > 3 and w:match("^%l+$") then vocab[#vocab + 1] = { w, n } end
+end
+table.sort(vocab, function(a, b) return a[2] > b[2] or (a[2] == b[2] and a[1] < b[1]) end)
+local base10
+for _, npat in ipairs({ 10, 100, 1000, 10000 }) do
+  local patterns, plist = {}, {}
+  for i = 1, npat do
+    local w = vocab[i][1]
+    local text = (i % 4 == 0) and (w:sub(1, 5) .. "*") or w
+    local elements = { { text:find("%*") and "glob" or "word", text } }
+    patterns[i] = { code = (i - 1) % 50 + 1, id = i, elements = elements }
+    plist[i] = text
+  end
+  local pfile = DATA .. "/patterns-" .. npat .. ".txt"
+  local pf = assert(io.open(pfile, "w"))
+  pf:write(table.concat(plist, "\n"), "\n")
+  pf:close()
+  -- A new matcher each run: its word-form cache starts cold, as in a fresh job.
+  local spec = { language = "english", ncodes = 50, patterns = patterns }
+  local secs = best_of(3, function() core.matcher(spec):scan(english, { hits = false }) end)
+  base10 = base10 or secs
+  local py = python(english_path, "english", "--patterns " .. pfile)
+  print(("%6d patterns  thematic %7.1f MB/s (%.2fx the time of 10)   python %6.1f MB/s   ratio %.1fx"):format(
+    npat, mbps(#english, secs), secs / base10, mbps(#english, py), py / secs))
+end
