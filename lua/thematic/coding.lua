@@ -32,7 +32,9 @@ end
 -- @tparam table corpus from `thematic.corpus.load`
 -- @tparam table codebook from `thematic.codebook.load`
 -- @tparam[opt] table opts `include_interviewer` (default false): code
---   interviewer turns too; `filter`: passed to `corpus:segments`
+--   interviewer turns too; `include_unattributed`: code text before the
+--   first speaker label of a transcript too; `filter`: passed to
+--   `corpus:segments`
 -- @treturn table `coded` = `{corpus=, codebook=, segments = {...}}`, each
 --   segment entry `{segment=, document=, words=, hits={...}, codes={path=n},
 --   negated={path=n}, rollup={path=n}}`: `codes` counts the code's own hits,
@@ -51,27 +53,37 @@ function M.code(corpus, codebook, opts)
   local coded = { corpus = corpus, codebook = codebook, segments = {} }
   local filter = opts.filter
   if filter == nil and opts.include_interviewer then filter = { interviewer = true } end
+  -- In a transcript with speaker labels, text before the first label (a
+  -- title, a note that the transcript is fictional) is nobody's speech.
+  local has_speakers = {}
+  for _, d in ipairs(corpus.documents) do
+    for _, seg in ipairs(d.segments) do
+      if seg.speaker then has_speakers[d.id] = true break end
+    end
+  end
   for seg in corpus:segments(filter, opts.include_interviewer) do
     local doc = docs_by_id[seg.document]
-    local res = codebook:scan(doc.text, { from = seg.start, to = seg.stop, skip = seg.marks })
-    local entry = { segment = seg, document = doc, words = res.words, hits = res.hits,
-                    codes = {}, negated = {}, rollup = {} }
-    local spans = {}
-    for _, h in ipairs(res.hits) do
-      if h.negated and not h.from then
-        entry.negated[h.code_path] = (entry.negated[h.code_path] or 0) + 1
-      else
-        entry.codes[h.code_path] = (entry.codes[h.code_path] or 0) + 1
-        for _, p in ipairs(M.ancestors(h.code_path)) do
-          local key = format("%s\0%d", p, h.start)
-          if not spans[key] then
-            spans[key] = true
-            entry.rollup[p] = (entry.rollup[p] or 0) + 1
+    if seg.speaker or not has_speakers[seg.document] or opts.include_unattributed then
+      local res = codebook:scan(doc.text, { from = seg.start, to = seg.stop, skip = seg.marks })
+      local entry = { segment = seg, document = doc, words = res.words, hits = res.hits,
+                      codes = {}, negated = {}, rollup = {} }
+      local spans = {}
+      for _, h in ipairs(res.hits) do
+        if h.negated and not h.from then
+          entry.negated[h.code_path] = (entry.negated[h.code_path] or 0) + 1
+        else
+          entry.codes[h.code_path] = (entry.codes[h.code_path] or 0) + 1
+          for _, p in ipairs(M.ancestors(h.code_path)) do
+            local key = format("%s\0%d", p, h.start)
+            if not spans[key] then
+              spans[key] = true
+              entry.rollup[p] = (entry.rollup[p] or 0) + 1
+            end
           end
         end
       end
+      coded.segments[#coded.segments + 1] = entry
     end
-    coded.segments[#coded.segments + 1] = entry
   end
   return coded
 end

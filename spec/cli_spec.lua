@@ -1,0 +1,188 @@
+-- The real bin/thematic, run as a user runs it.
+local STUDY = "spec/fixtures/cli/study"
+local CODEBOOK = STUDY .. "/codebook.yml"
+
+local function run(args, stdin)
+  local errfile = os.tmpname()
+  local cmd = "lua5.4 bin/thematic " .. args .. " 2>" .. errfile
+  if stdin then cmd = "printf '%s' '" .. stdin:gsub("'", "'\\''") .. "' | " .. cmd end
+  local p = io.popen(cmd)
+  local out = p:read("a")
+  local _, _, code = p:close()
+  local f = io.open(errfile)
+  local err = f:read("a")
+  f:close()
+  os.remove(errfile)
+  return out, code, err
+end
+
+local function tmpdir()
+  local d = os.tmpname()
+  os.remove(d)
+  os.execute("mkdir -p " .. d)
+  return d
+end
+
+local function csv_rows(text)
+  local rows, header = {}, nil
+  for line in text:gmatch("[^\r\n]+") do
+    local cells = {}
+    for c in (line .. ","):gmatch("([^,]*),") do cells[#cells + 1] = c end
+    if not header then header = cells else
+      local r = {}
+      for i, h in ipairs(header) do r[h] = cells[i] end
+      rows[#rows + 1] = r
+    end
+  end
+  return rows
+end
+
+local function cell(rows, code, group)
+  for _, r in ipairs(rows) do
+    if r.code == code and r.group == group then return r end
+  end
+end
+
+describe("bin/thematic", function()
+  describe("count", function()
+    -- Worked by hand from spec/fixtures/cli/study (see the transcripts):
+    -- practice (P01): "no smartphone" is a negated hit of cost; 15 words.
+    -- pharmacy (P02, P03): "Data cost" and "Data costs" hit cost; "not easy
+    -- to use" is negated and moves to design/hard; "easy to use" hits easy;
+    -- 24 words. Interviewer turns and the header line are not counted.
+    local out, code = run("count " .. STUDY .. " -c " .. CODEBOOK .. " --by group --format csv --jobs 1")
+    local rows = csv_rows(out)
+
+    it("exits 0", function() assert.equal(0, code) end)
+
+    it("counts hits, negated hits, words and participants by group", function()
+      local c = cell(rows, "access/cost", "pharmacy")
+      assert.same({ "2", "0", "2", "24", "83.333", "2", "2" },
+        { c.hits, c.negated, c.segments, c.words, c.per_1000, c.participants, c.participants_total })
+      c = cell(rows, "access/cost", "practice")
+      assert.same({ "0", "1", "15", "0", "1" },
+        { c.hits, c.negated, c.words, c.participants, c.participants_total })
+    end)
+
+    it("moves negated hits to the code named by negated_to", function()
+      assert.equal("1", cell(rows, "design/hard", "pharmacy").hits)
+      assert.equal("1", cell(rows, "design/easy", "pharmacy").hits)
+    end)
+
+    it("rolls themes up from their codes", function()
+      assert.equal("2", cell(rows, "design", "pharmacy").hits)
+    end)
+
+    it("gives the same bytes with --jobs 1 and --jobs 2", function()
+      local two = run("count " .. STUDY .. " -c " .. CODEBOOK .. " --by group --format csv --jobs 2")
+      assert.equal(out, two)
+    end)
+
+    it("gives the same result from shards merged as from one run", function()
+      local d = tmpdir()
+      for k = 1, 2 do
+        local _, c = run(("count %s -c %s --by group --format jsonl --shard %d/2 -o %s/part%d.jsonl")
+          :format(STUDY, CODEBOOK, k, d, k))
+        assert.equal(0, c)
+      end
+      local merged = run(("merge %s/part1.jsonl %s/part2.jsonl -c %s --format csv"):format(d, d, CODEBOOK))
+      os.execute("rm -rf " .. d)
+      assert.equal(out, merged)
+    end)
+
+    it("writes JSON with the codebook's structure", function()
+      local json = run("count " .. STUDY .. " -c " .. CODEBOOK .. " --by group --format json --jobs 1")
+      local t = require("dkjson").decode(json)
+      assert.equal("cli-test", t.codebook.name)
+      assert.equal("design/easy", t.codebook.codes[5].path)
+      assert.equal("facilitator", t.codebook.codes[5].valence)
+    end)
+
+    it("writes an aligned table", function()
+      local tab = run("count " .. STUDY .. " -c " .. CODEBOOK .. " --by group --format table --jobs 1")
+      assert.matches("  cost  B    pharmacy     2    0  83%.3     2        2 of 2", tab)
+    end)
+
+    it("writes --output atomically and leaves no temporary file", function()
+      local d = tmpdir()
+      local _, c = run("count " .. STUDY .. " -c " .. CODEBOOK .. " --format csv -o " .. d .. "/out.csv")
+      assert.equal(0, c)
+      local names = {}
+      for n in io.popen("ls -A " .. d):lines() do names[#names + 1] = n end
+      os.execute("rm -rf " .. d)
+      assert.same({ "out.csv" }, names)
+    end)
+
+    it("refuses to overwrite an input file", function()
+      local d = tmpdir()
+      os.execute("cp " .. STUDY .. "/a.txt " .. d .. "/a.txt")
+      local _, c, err = run("count " .. d .. "/a.txt -c " .. CODEBOOK .. " -o " .. d .. "/a.txt")
+      local f = io.open(d .. "/a.txt")
+      local kept = f:read("a")
+      f:close()
+      os.execute("rm -rf " .. d)
+      assert.equal(1, c)
+      assert.matches("refusing to overwrite an input file", err)
+      assert.matches("^Fictional test transcript", kept)
+    end)
+
+    it("reports a bad file, counts the rest and exits 1", function()
+      local d = tmpdir()
+      os.execute("cp " .. STUDY .. "/a.txt " .. d .. "/a.txt")
+      local f = io.open(d .. "/bad.txt", "wb")
+      f:write("P01: caf\xE9 data cost\n")
+      f:close()
+      local o, c, err = run("count " .. d .. " -c " .. CODEBOOK .. " --format csv --jobs 1")
+      os.execute("rm -rf " .. d)
+      assert.equal(1, c)
+      assert.matches("bad%.txt: invalid UTF%-8 at byte 9", err)
+      assert.equal("1", cell(csv_rows(o), "access/cost", "a.txt").hits)
+    end)
+
+    it("neutralises cells that a spreadsheet would run as formulas", function()
+      local d = tmpdir()
+      local f = io.open(d .. "/=cmd.txt", "wb")
+      f:write("P01: data cost\n")
+      f:close()
+      local o = run("count " .. d .. " -c " .. CODEBOOK .. " --format csv --jobs 1")
+      os.execute("rm -rf " .. d)
+      assert.matches("\n[^\n]*,'=cmd%.txt,", o)
+    end)
+
+    it("exits 2 on a usage error and says what to type", function()
+      local _, c, err = run("count --by")
+      assert.equal(2, c)
+      assert.matches("Try 'thematic %-%-help'", err)
+    end)
+  end)
+
+  describe("kwic", function()
+    it("shows each hit with its context and speaker", function()
+      local out, code = run("kwic " .. STUDY .. " -c " .. CODEBOOK .. " --code access --format csv --window 3")
+      assert.equal(0, code)
+      assert.matches('a%.txt,P02,5,,access/cost,,Data cost,", yes%. And the",\r\n', out)
+      assert.matches('a%.txt,P01,4,,access/cost,"patients have no ",smartphone,,yes\r\n', out)
+    end)
+  end)
+
+  describe("tokens", function()
+    it("shows tokens, normal forms and stems", function()
+      local out = run("tokens \"Patients didn't trust e-Health\"")
+      assert.matches("word%s+Patients%s+patients%s+patient", out)
+      assert.matches("word%s+e%-Health%s+e%-health", out)
+    end)
+  end)
+
+  describe("codebook", function()
+    it("finds patterns that never match in a corpus", function()
+      local out = run("codebook check " .. CODEBOOK .. " --corpus " .. STUDY)
+      assert.matches("design/hard: pattern 'hard to use' never matches in the corpus", out)
+    end)
+
+    it("converts between formats", function()
+      local out, code = run("codebook convert " .. CODEBOOK .. " --to csv")
+      assert.equal(0, code)
+      assert.matches("access/cost", out)
+    end)
+  end)
+end)
