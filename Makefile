@@ -90,6 +90,7 @@ install: $(CORE)
 	install -d $(DESTDIR)$(LUA_LIBDIR)/thematic $(DESTDIR)$(LUA_SHAREDIR)/thematic $(DESTDIR)$(BINDIR)
 	install -m 755 $(CORE) $(DESTDIR)$(LUA_LIBDIR)/thematic/core.so
 	cd lua && find thematic \( -name "*.lua" -o -name "*.txt" \) -exec install -D -m 644 {} $(DESTDIR)$(LUA_SHAREDIR)/{} \;
+	install -m 644 samples/codebooks/digital-health.yml $(DESTDIR)$(LUA_SHAREDIR)/thematic/data/digital-health.yml
 	install -m 755 bin/thematic $(DESTDIR)$(BINDIR)/thematic
 
 uninstall:
