@@ -608,7 +608,7 @@ static void push_counts(lua_State *L, const size_t *v, uint32_t n) {
 /*
 ** m:scan(text [, opts]) -> {words=, counts=, negated=, hits=}
 ** opts.from, opts.to, opts.skip (see word_count); opts.hits = false leaves
-** out the list of hits.
+** out the list of hits, opts.counts = false the per-code counts.
 */
 static int m_scan(lua_State *L) {
   th_matcher *m = check_matcher(L);
@@ -625,10 +625,12 @@ static int m_scan(lua_State *L) {
   lua_createtable(L, 0, 4);
   lua_pushinteger(L, (lua_Integer)m->words);
   lua_setfield(L, -2, "words");
-  push_counts(L, m->counts, m->ncodes);
-  lua_setfield(L, -2, "counts");
-  push_counts(L, m->negated, m->ncodes);
-  lua_setfield(L, -2, "negated");
+  if (opt_bool(L, 3, "counts", 1)) {   /* per-segment callers read hits only */
+    push_counts(L, m->counts, m->ncodes);
+    lua_setfield(L, -2, "counts");
+    push_counts(L, m->negated, m->ncodes);
+    lua_setfield(L, -2, "negated");
+  }
   if (m->want_hits) {
     lua_createtable(L, (int)(m->nhits < 1u << 24 ? m->nhits : 0), 0);
     for (i = 0; i < m->nhits; i++) {

@@ -61,10 +61,22 @@ function M.code(corpus, codebook, opts)
       if seg.speaker then has_speakers[d.id] = true break end
     end
   end
+  -- The matcher directly (not codebook:scan): this loop runs once per
+  -- segment, so per-call work that no analysis reads is left out.
+  local matcher = codebook:matcher()
+  local index = codebook.index
+  local ancestors = {}
+  for n, code in pairs(index.code) do ancestors[n] = M.ancestors(code.path) end
   for seg in corpus:segments(filter, opts.include_interviewer) do
     local doc = docs_by_id[seg.document]
     if seg.speaker or not has_speakers[seg.document] or opts.include_unattributed then
-      local res = codebook:scan(doc.text, { from = seg.start, to = seg.stop, skip = seg.marks })
+      local res = matcher:scan(doc.text, { from = seg.start, to = seg.stop, skip = seg.marks,
+                                           counts = false })
+      for _, h in ipairs(res.hits) do
+        h.code_path = index.code[h.code].path
+        h.pattern_text = index.pattern[h.pattern] and index.pattern[h.pattern].text
+        if h.from then h.from_path = index.code[h.from].path end
+      end
       local entry = { segment = seg, document = doc, words = res.words, hits = res.hits,
                       codes = {}, negated = {}, rollup = {} }
       local spans = {}
@@ -73,7 +85,7 @@ function M.code(corpus, codebook, opts)
           entry.negated[h.code_path] = (entry.negated[h.code_path] or 0) + 1
         else
           entry.codes[h.code_path] = (entry.codes[h.code_path] or 0) + 1
-          for _, p in ipairs(M.ancestors(h.code_path)) do
+          for _, p in ipairs(ancestors[h.code]) do
             local key = format("%s\0%d", p, h.start)
             if not spans[key] then
               spans[key] = true
