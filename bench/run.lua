@@ -182,3 +182,37 @@ for _, npat in ipairs({ 10, 100, 1000, 10000 }) do
   print(("%6d patterns  thematic %7.1f MB/s (%.2fx the time of 10)   python %6.1f MB/s   ratio %.1fx"):format(
     npat, mbps(#english, secs), secs / base10, mbps(#english, py), py / secs))
 end
+
+-- End to end: `thematic count` over a folder of 2,000 transcript files made
+-- from samples/transcripts (the .txt and .md ones, copied round-robin), with
+-- --jobs 1 and --jobs 2, wall-clock time.
+print()
+print("end to end: bin/thematic count over a folder of transcripts (wall clock)")
+local folder = DATA .. "/folder"
+if not io.open(folder .. "/participants.csv") then
+  os.execute("mkdir -p " .. folder)
+  local sources = {}
+  for f in io.popen("ls samples/transcripts/*.txt samples/transcripts/*.md"):lines() do
+    sources[#sources + 1] = f
+  end
+  for i = 1, 2000 do
+    local src = sources[(i - 1) % #sources + 1]
+    local ext = src:match("%.(%w+)$")
+    os.execute(("cp %s %s/t%04d.%s"):format(src, folder, i, ext))
+  end
+  os.execute("cp samples/transcripts/participants.csv " .. folder .. "/")
+end
+local folder_bytes = tonumber(sh("cat " .. folder .. "/t*.* | wc -c"))
+local function wall(cmd)
+  local best = math.huge
+  for _ = 1, 2 do
+    local out = sh("/usr/bin/time -f '%e' " .. cmd .. " 2>&1 >/dev/null")
+    best = math.min(best, tonumber(out:match("([%d.]+)%s*$")))
+  end
+  return best
+end
+local t1 = wall("lua5.4 bin/thematic count " .. folder .. " --by group --format csv --jobs 1 --quiet")
+local t2 = wall("lua5.4 bin/thematic count " .. folder .. " --by group --format csv --jobs 2 --quiet")
+print(("  2000 files, %.1f MB: --jobs 1 %.2f s (%.1f MB/s, %.0f files/s); --jobs 2 %.2f s "
+  .. "(%.1f MB/s, %.0f files/s); speed-up %.2fx"):format(folder_bytes / 1e6, t1,
+  folder_bytes / 1e6 / t1, 2000 / t1, t2, folder_bytes / 1e6 / t2, 2000 / t2, t1 / t2))
