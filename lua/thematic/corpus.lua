@@ -69,7 +69,9 @@ local function walk(dir, out)
   for _, name in ipairs(names) do
     local p = dir .. "/" .. name
     if is_dir(p) then
-      walk(p, out)
+      -- Symbolic links to folders are not followed: a link back up the
+      -- tree would make the walk endless.
+      if lfs.symlinkattributes(p, "mode") ~= "link" then walk(p, out) end
     else
       local l = lower(name)
       if M.kind(p) and not SPECIAL[l] and not find(l, "^readme") and not find(l, "^licen[cs]e") then
