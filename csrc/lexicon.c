@@ -50,6 +50,9 @@ int th_lexicon_init(th_lexicon *lx, th_alloc alloc, const char *language) {
   lx->alloc = alloc;
   th_strmap_init(&lx->raw, alloc);
   th_normalizer_init(&lx->nz, alloc, 0);
+  lx->front = th_realloc(&alloc, NULL, 0, TH_FRONT_SIZE * sizeof(th_front));
+  if (lx->front == NULL) return TH_ENOMEM;
+  memset(lx->front, 0, TH_FRONT_SIZE * sizeof(th_front));
   if (language) {
     lx->stemmer = sb_stemmer_new(language, "UTF_8");
     if (lx->stemmer == NULL) return TH_ESTEMMER;
@@ -59,6 +62,8 @@ int th_lexicon_init(th_lexicon *lx, th_alloc alloc, const char *language) {
 
 void th_lexicon_free(th_lexicon *lx) {
   th_strmap_free(&lx->raw);
+  th_free(&lx->alloc, lx->front, lx->front ? TH_FRONT_SIZE * sizeof(th_front) : 0);
+  lx->front = NULL;
   th_free(&lx->alloc, lx->forms, lx->capforms * sizeof(th_form));
   lx->forms = NULL;
   lx->nforms = lx->capforms = 0;
@@ -71,6 +76,7 @@ void th_lexicon_free(th_lexicon *lx) {
 
 void th_lexicon_clear(th_lexicon *lx) {
   th_strmap_clear(&lx->raw);
+  if (lx->front) memset(lx->front, 0, TH_FRONT_SIZE * sizeof(th_front));
   lx->nforms = 0;
   lx->strings.len = 0;
 }
@@ -119,13 +125,25 @@ int th_lexicon_reserve(th_lexicon *lx, size_t text_len) {
 long th_lexicon_form(th_lexicon *lx, const char *raw, size_t len,
                      th_kind kind, int *created) {
   uint64_t h = th_hash(raw, len);
-  th_slot *slot = th_strmap_get(&lx->raw, raw, len, h);
+  th_front *fr = &lx->front[h & (TH_FRONT_SIZE - 1)];
+  th_slot *slot;
   th_form *f;
   int added;
   size_t norm_off;
   void *p;
   *created = 0;
-  if (slot) return (long)slot->value;
+  if (fr->hash == h && fr->len == len && memcmp(fr->key, raw, len) == 0)
+    return (long)fr->form;
+  slot = th_strmap_get(&lx->raw, raw, len, h);
+  if (slot) {
+    if (len <= sizeof fr->key) {
+      fr->hash = h;
+      fr->form = slot->value;
+      fr->len = (uint32_t)len;
+      memcpy(fr->key, raw, len);
+    }
+    return (long)slot->value;
+  }
   p = lx->forms;
   if (th_grow(&lx->alloc, &p, &lx->capforms, lx->nforms + 1, sizeof(th_form)) != TH_OK)
     return -1;

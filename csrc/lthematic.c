@@ -94,26 +94,44 @@ static const char *check_language(lua_State *L, int arg) {
 typedef struct lexbox {
   th_lexicon lx;
   th_strmap stop;     /* stop words, normalised */
+  th_strmap stems;    /* stem -> row of the result (stem_counts) */
+  uint32_t *tally;    /* per form: tokens seen (dense, so it stays in cache) */
+  size_t captally;
+  uint32_t *first_form;  /* per row: a form with that stem */
+  size_t capfirst;
+  lua_Integer *sums;  /* per row: tokens */
+  size_t capsums;
   int live;
 } lexbox;
 
+static void lexbox_free(lexbox *b) {
+  th_alloc a = b->lx.alloc;
+  th_lexicon_free(&b->lx);
+  th_strmap_free(&b->stop);
+  th_strmap_free(&b->stems);
+  th_free(&a, b->tally, b->captally * sizeof(uint32_t));
+  th_free(&a, b->first_form, b->capfirst * sizeof(uint32_t));
+  th_free(&a, b->sums, b->capsums * sizeof(lua_Integer));
+  b->tally = b->first_form = NULL;
+  b->sums = NULL;
+  b->captally = b->capfirst = b->capsums = 0;
+  b->live = 0;
+}
+
 static int lexbox_gc(lua_State *L) {
   lexbox *b = (lexbox *)luaL_checkudata(L, 1, LEXBOX_MT);
-  if (b->live) {
-    th_lexicon_free(&b->lx);
-    th_strmap_free(&b->stop);
-    b->live = 0;
-  }
+  if (b->live) lexbox_free(b);
   return 0;
 }
 
 static lexbox *new_lexbox(lua_State *L, const char *language) {
   lexbox *b = (lexbox *)lua_newuserdatauv(L, sizeof(lexbox), 0);
   int st;
-  b->live = 0;
+  memset(b, 0, sizeof *b);
   luaL_setmetatable(L, LEXBOX_MT);
   st = th_lexicon_init(&b->lx, lua_alloc_of(L), language);
   th_strmap_init(&b->stop, lua_alloc_of(L));
+  th_strmap_init(&b->stems, lua_alloc_of(L));
   b->live = 1;
   if (st == TH_ESTEMMER) luaL_error(L, "libstemmer has no stemmer for '%s'", language);
   if (st != TH_OK) raise_status(L, st);
@@ -318,32 +336,58 @@ static int l_stem_counts(lua_State *L) {
     if (kind != TH_KIND_WORD) continue;
     fi = th_lexicon_form(&b->lx, s + start, end - start, kind, &created);
     if (fi < 0) return raise_status(L, TH_ENOMEM);
-    if (created && b->stop.count) {
-      th_form *f = &b->lx.forms[fi];
-      const char *nm = th_form_norm(&b->lx, f);
-      if (th_strmap_get(&b->stop, nm, f->norm_len, th_hash(nm, f->norm_len)))
-        f->flags |= TH_FORM_STOP;
+    if (created) {
+      void *p = b->tally;
+      size_t old = b->captally;
+      if (th_grow(&b->lx.alloc, &p, &b->captally, (size_t)fi + 1, sizeof(uint32_t)) != TH_OK)
+        return raise_status(L, TH_ENOMEM);
+      b->tally = p;
+      memset(b->tally + old, 0, (b->captally - old) * sizeof(uint32_t));
+      if (b->stop.count) {
+        th_form *f = &b->lx.forms[fi];
+        const char *nm = th_form_norm(&b->lx, f);
+        if (th_strmap_get(&b->stop, nm, f->norm_len, th_hash(nm, f->norm_len)))
+          f->flags |= TH_FORM_STOP;
+      }
     }
-    b->lx.forms[fi].count++;
+    b->tally[fi]++;
     words++;
   }
-  lua_newtable(L);
+  /* Add up the forms of each stem here, so the Lua table is made once, at
+     its final size, with one string per stem. */
+  if (th_strmap_reserve(&b->stems, b->lx.nforms) != TH_OK) return raise_status(L, TH_ENOMEM);
   for (i = 0; i < b->lx.nforms; i++) {
     const th_form *f = &b->lx.forms[i];
-    lua_Integer prev;
+    const char *stem = th_form_stem(&b->lx, f);
+    th_slot *slot;
+    int added;
     if (f->flags & TH_FORM_STOP) continue;
+    slot = th_strmap_put(&b->stems, stem, f->stem_len, th_hash(stem, f->stem_len),
+                         (uint32_t)b->stems.count, &added);
+    if (slot == NULL) return raise_status(L, TH_ENOMEM);
+    if (added) {
+      void *p = b->first_form, *q = b->sums;
+      if (th_grow(&b->lx.alloc, &p, &b->capfirst, b->stems.count, sizeof(uint32_t)) != TH_OK)
+        return raise_status(L, TH_ENOMEM);
+      b->first_form = p;
+      if (th_grow(&b->lx.alloc, &q, &b->capsums, b->stems.count, sizeof(lua_Integer)) != TH_OK)
+        return raise_status(L, TH_ENOMEM);
+      b->sums = q;
+      b->first_form[slot->value] = (uint32_t)i;
+      b->sums[slot->value] = 0;
+    }
+    b->sums[slot->value] += b->tally[i];
+  }
+  lua_createtable(L, 0, (int)(b->stems.count < 1u << 26 ? b->stems.count : 0));
+  for (i = 0; i < b->stems.count; i++) {
+    const th_form *f = &b->lx.forms[b->first_form[i]];
     lua_pushlstring(L, th_form_stem(&b->lx, f), f->stem_len);
-    lua_pushvalue(L, -1);
-    prev = lua_rawget(L, -3) == LUA_TNUMBER ? lua_tointeger(L, -1) : 0;
-    lua_pop(L, 1);
-    lua_pushinteger(L, prev + (lua_Integer)f->count);
+    lua_pushinteger(L, b->sums[i]);
     lua_rawset(L, -3);
   }
   lua_pushinteger(L, words);
   /* Free the cache now rather than at the next collection: it can be big. */
-  th_lexicon_free(&b->lx);
-  th_strmap_free(&b->stop);
-  b->live = 0;
+  lexbox_free(b);
   return 2;
 }
 
