@@ -71,12 +71,19 @@ local TITLES = {
 -- inner whitespace collapsed, Markdown emphasis and a trailing colon removed.
 -- @tparam string label
 -- @treturn string
+local label_cache, label_cache_size = {}, 0
+
 function M.normalize_label(label)
-  label = gsub(label, "[%*_]+", " ")
-  label = gsub(label, ":%s*$", "")
-  label = gsub(label, "%s+", " ")
-  label = match(label, "^%s*(.-)%s*$")
-  return lower(label)
+  -- The same few labels come back on every turn: remember them (bounded).
+  local cached = label_cache[label]
+  if cached then return cached end
+  local norm = gsub(label, "[%*_]+", " ")
+  norm = gsub(norm, ":%s*$", "")
+  norm = gsub(norm, "%s+", " ")
+  norm = lower(match(norm, "^%s*(.-)%s*$"))
+  if label_cache_size >= 10000 then label_cache, label_cache_size = {}, 0 end
+  label_cache[label], label_cache_size = norm, label_cache_size + 1
+  return norm
 end
 local normalize_label = M.normalize_label
 
@@ -149,6 +156,8 @@ local function plausible(label)
   return words <= 6
 end
 
+local HEAD_BYTES = 120
+
 -- Look at one line; return a candidate or nil.
 -- cand = { label=, ls=, le= (label span), ts= (first text byte or nil),
 --          time=ms, form="colon"|"timeline"|"alone"|"nocolon" }
@@ -163,29 +172,36 @@ local function candidate(line, s)
     if ts_rest > #line then return { time = time, form = "time" } end
   end
   local rest = sub(line, off + 1)
+  -- A label sits in the first few dozen bytes of a line: the label patterns
+  -- look only there, so a long line of speech costs little (most lines of a
+  -- transcript are speech). Forms that need the whole line to be a label
+  -- (a name and a time, or a label alone) cannot match a long line.
+  local head = #rest > HEAD_BYTES and sub(rest, 1, HEAD_BYTES) or rest
+  local short = #rest <= HEAD_BYTES
   -- Markdown: **Label:** text / **Label**: text / __Label:__
-  local ms_, mlabel, me_ = match(rest, "^%s*[%*_][%*_]()([^%*_:\n]-)%s*:?[%*_][%*_]:?%s*()")
-  if mlabel and find(rest, ":", 1, true) and find(sub(rest, 1, me_ - 1), ":", 1, true) then
+  local ms_, mlabel, me_ = match(head, "^%s*[%*_][%*_]()([^%*_:\n]-)%s*:?[%*_][%*_]:?%s*()")
+  if mlabel and find(sub(rest, 1, me_ - 1), ":", 1, true) then
     local ls = s + off + ms_ - 1
     return { label = mlabel, ls = ls, le = ls + #mlabel - 1,
              ts = me_ <= #rest and s + off + me_ - 1 or nil, time = time, form = "colon" }
   end
   -- Label [00:01:23]: text / Label (00:01:23): text
-  local p1, l2, t2, p2 = match(rest, "^%s*()([^:%[%(]-)%s*[%[%(](" .. TIME .. ")[%]%)]%s*:%s*()")
+  local p1, l2, t2, p2 = match(head, "^%s*()([^:%[%(]-)%s*[%[%(](" .. TIME .. ")[%]%)]%s*:%s*()")
   if l2 and l2 ~= "" then
     return { label = l2, ls = s + off + p1 - 1, le = s + off + p1 + #l2 - 2,
              ts = p2 <= #rest and s + off + p2 - 1 or nil, time = parse_time(t2) or time,
              form = "colon" }
   end
   -- Speaker 1  0:03   (name and a time alone on a line)
-  local p3, l3, t3 = match(rest, "^%s*()(%S.-)%s+(" .. TIME .. ")%s*$")
+  local p3, l3, t3
+  if short then p3, l3, t3 = match(rest, "^%s*()(%S.-)%s+(" .. TIME .. ")%s*$") end
   if l3 and not find(l3, ":", 1, true) and plausible(l3)
      and not find(" " .. l3, "%s[^%u%d%(]") and not find(l3, "%S%s+%S+%s+%S+%s+%S+%s+%S") then
     return { label = l3, ls = s + off + p3 - 1, le = s + off + p3 + #l3 - 2,
              time = parse_time(t3), form = "timeline" }
   end
   -- Label: text  (colon followed by space or end of line)
-  local p4, l4, p5 = match(rest, "^%s*()([^:]-)%s*:%s+()")
+  local p4, l4, p5 = match(head, "^%s*()([^:]-)%s*:%s+()")
   if not l4 then p4, l4 = match(rest, "^%s*()([^:]-)%s*:%s*$"); p5 = #rest + 1 end
   if l4 and l4 ~= "" then
     l4 = match(l4, "^(.-)%s*$")
@@ -193,13 +209,14 @@ local function candidate(line, s)
              ts = p5 <= #rest and s + off + p5 - 1 or nil, time = time, form = "colon" }
   end
   -- Label alone on a line, no colon (P03 / INTERVIEWER)
-  local p6, l6 = match(rest, "^%s*()(%S[^%s]-)%s*$")
+  local p6, l6
+  if short then p6, l6 = match(rest, "^%s*()(%S[^%s]-)%s*$") end
   if l6 and (find(l6, "%d") or (#l6 >= 2 and upper(l6) == l6 and find(l6, "^%u+$"))) then
     return { label = l6, ls = s + off + p6 - 1, le = s + off + p6 + #l6 - 2,
              time = time, form = "alone" }
   end
   -- Label text, no colon (P03 The log-ins …): decided in pass 2
-  local p7, l7, p8 = match(rest, "^%s*()(%S+)%s+()%S")
+  local p7, l7, p8 = match(head, "^%s*()(%S+)%s+()%S")
   if l7 and (find(l7, "^%a+%d+%a?$") or (#l7 >= 2 and find(l7, "^%u+$"))) then
     return { label = l7, ls = s + off + p7 - 1, le = s + off + p7 + #l7 - 2,
              ts = s + off + p8 - 1, time = time, form = "nocolon" }
