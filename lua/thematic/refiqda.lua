@@ -618,8 +618,8 @@ local function parse_project(text, archive, label)
 
   -- Checks at the end of a TextSource: text, ranges, byte positions.
   local function finish_source(s)
-    local text = s.text or ""
-    local n = ulen(text)
+    local stext = s.text or ""
+    local n = ulen(stext)
     local positions = {}
     for _, x in ipairs(s.selections) do
       if x.start > x.stop then
@@ -632,10 +632,10 @@ local function parse_project(text, archive, label)
       positions[#positions + 1] = x.start
       positions[#positions + 1] = x.stop
     end
-    local at = byte_positions(text, positions)
+    local at = byte_positions(stext, positions)
     for _, x in ipairs(s.selections) do
       x.byte_start, x.byte_stop = at[x.start], at[x.stop] - 1
-      x.text = sub(text, x.byte_start, x.byte_stop)
+      x.text = sub(stext, x.byte_start, x.byte_stop)
     end
   end
 
