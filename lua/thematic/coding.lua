@@ -12,8 +12,6 @@
 --   for _, h in ipairs(s.hits) do print(s.segment.participant, h.code_path) end
 -- end
 
-local format = string.format
-
 local M = {}
 
 --- The paths of a code and all its ancestors, theme first.
@@ -65,31 +63,40 @@ function M.code(corpus, codebook, opts)
   -- segment, so per-call work that no analysis reads is left out.
   local matcher = codebook:matcher()
   local index = codebook.index
-  local ancestors = {}
-  for n, code in pairs(index.code) do ancestors[n] = M.ancestors(code.path) end
+  -- Per code number: its path, and its ancestors' numbers and paths.
+  local path_of, anc_num, anc_path = {}, {}, {}
+  for n, code in pairs(index.code) do path_of[code.path] = n end
+  for n, code in pairs(index.code) do
+    anc_path[n] = M.ancestors(code.path)
+    anc_num[n] = {}
+    for i, p in ipairs(anc_path[n]) do anc_num[n][i] = path_of[p] end
+  end
+  local pattern_text = {}
+  for id, p in pairs(index.pattern) do pattern_text[id] = p.text end
   for seg in corpus:segments(filter, opts.include_interviewer) do
     local doc = docs_by_id[seg.document]
     if seg.speaker or not has_speakers[seg.document] or opts.include_unattributed then
       local res = matcher:scan(doc.text, { from = seg.start, to = seg.stop, skip = seg.marks,
                                            counts = false })
-      for _, h in ipairs(res.hits) do
-        h.code_path = index.code[h.code].path
-        h.pattern_text = index.pattern[h.pattern] and index.pattern[h.pattern].text
-        if h.from then h.from_path = index.code[h.from].path end
-      end
       local entry = { segment = seg, document = doc, words = res.words, hits = res.hits,
                       codes = {}, negated = {}, rollup = {} }
-      local spans = {}
+      local spans = {}   -- (ancestor number, start) pairs already rolled up
       for _, h in ipairs(res.hits) do
+        local n = h.code
+        local path = index.code[n].path
+        h.code_path = path
+        h.pattern_text = pattern_text[h.pattern]
+        if h.from then h.from_path = index.code[h.from].path end
         if h.negated and not h.from then
-          entry.negated[h.code_path] = (entry.negated[h.code_path] or 0) + 1
+          entry.negated[path] = (entry.negated[path] or 0) + 1
         else
-          entry.codes[h.code_path] = (entry.codes[h.code_path] or 0) + 1
-          for _, p in ipairs(ancestors[h.code]) do
-            local key = format("%s\0%d", p, h.start)
+          entry.codes[path] = (entry.codes[path] or 0) + 1
+          local nums, paths = anc_num[n], anc_path[n]
+          for i = 1, #nums do
+            local key = nums[i] * 4294967296 + h.start
             if not spans[key] then
               spans[key] = true
-              entry.rollup[p] = (entry.rollup[p] or 0) + 1
+              entry.rollup[paths[i]] = (entry.rollup[paths[i]] or 0) + 1
             end
           end
         end
