@@ -69,6 +69,7 @@ build = {
     ["thematic.readers.srt"] = "lua/thematic/readers/srt.lua",
     ["thematic.readers.text"] = "lua/thematic/readers/text.lua",
     ["thematic.readers.vtt"] = "lua/thematic/readers/vtt.lua",
+    ["thematic.refiqda"] = "lua/thematic/refiqda.lua",
     ["thematic.report.build"] = "lua/thematic/report/build.lua",
     ["thematic.report.html"] = "lua/thematic/report/html.lua",
     ["thematic.report"] = "lua/thematic/report/init.lua",

@@ -202,3 +202,27 @@ describe("bin/thematic on awkward folders", function()
     assert.matches("\naccess/cost,Data cost,access,barrier,a%.txt,1,1,", out)
   end)
 end)
+
+describe("bin/thematic export and agree --qdpx", function()
+  local d = os.tmpname()
+  os.remove(d)
+  os.execute("mkdir -p " .. d)
+  teardown(function() os.execute("rm -rf " .. d) end)
+
+  it("exports a REFI-QDA project whose project.qde passes the schema", function()
+    local _, code = run("export " .. STUDY .. " -c " .. CODEBOOK .. " --to qdpx -o " .. d .. "/s.qdpx")
+    assert.equal(0, code)
+    assert.is_true(os.execute("unzip -p " .. d .. "/s.qdpx project.qde > " .. d .. "/p.qde"))
+    assert.is_true(os.execute("xmllint --noout --schema spec/fixtures/refiqda/Project-mrt2019.xsd "
+      .. d .. "/p.qde 2>/dev/null"))
+  end)
+
+  it("compares the project's coding with the auto-coding, segment by segment", function()
+    local out, code = run("agree --qdpx " .. d .. "/s.qdpx " .. STUDY .. " -c " .. CODEBOOK
+      .. " --reference thematic --format json")
+    assert.equal(0, code)
+    local res = require("dkjson").decode(out)
+    assert.equal(1, res.krippendorff_alpha)
+    assert.same({ "thematic", "thematic-auto" }, res.coders)
+  end)
+end)
