@@ -472,6 +472,9 @@ int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
     th_lexicon_clear(&m->lex);
     m->npool = 0;
   }
+  /* Size the form cache for a big text up front rather than regrowing it. */
+  if (to - from > (1u << 20) && th_lexicon_reserve(&m->lex, to - from) != TH_OK)
+    return TH_ENOMEM;
   m->gen++;
   if (m->gen == 0) {   /* wrapped: forget every stamp */
     memset(m->state, 0, ((size_t)m->ncodes + 1) * sizeof(th_code_state));
