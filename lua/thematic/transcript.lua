@@ -158,10 +158,29 @@ end
 
 local HEAD_BYTES = 120
 
+-- Label text, no colon (P03 The log-ins …): decided in pass 2.
+local function nocolon(head, s, off, time)
+  local p7, l7, p8 = match(head, "^%s*()(%S+)%s+()%S")
+  if l7 and (find(l7, "^%a+%d+%a?$") or (#l7 >= 2 and find(l7, "^%u+$"))) then
+    return { label = l7, ls = s + off + p7 - 1, le = s + off + p7 + #l7 - 2,
+             ts = s + off + p8 - 1, time = time, form = "nocolon" }
+  end
+  return nil
+end
+
 -- Look at one line; return a candidate or nil.
 -- cand = { label=, ls=, le= (label span), ts= (first text byte or nil),
 --          time=ms, form="colon"|"timeline"|"alone"|"nocolon" }
 local function candidate(line, s)
+  -- Fast path for the commonest line, a long line of speech: with no colon
+  -- or bracket in its head and no timestamp or Markdown at its start, only
+  -- the "Label text" form (no colon) can apply.
+  if #line > HEAD_BYTES then
+    local h = sub(line, 1, HEAD_BYTES)
+    if not find(h, "[:%[%(]") and not find(h, "^%s*[%*_%d]") then
+      return nocolon(h, s, 0, nil)
+    end
+  end
   local off = 0
   local time
   -- leading [00:01:23] or 00:01:23 timestamp
@@ -215,12 +234,8 @@ local function candidate(line, s)
     return { label = l6, ls = s + off + p6 - 1, le = s + off + p6 + #l6 - 2,
              time = time, form = "alone" }
   end
-  -- Label text, no colon (P03 The log-ins …): decided in pass 2
-  local p7, l7, p8 = match(head, "^%s*()(%S+)%s+()%S")
-  if l7 and (find(l7, "^%a+%d+%a?$") or (#l7 >= 2 and find(l7, "^%u+$"))) then
-    return { label = l7, ls = s + off + p7 - 1, le = s + off + p7 + #l7 - 2,
-             ts = s + off + p8 - 1, time = time, form = "nocolon" }
-  end
+  local c = nocolon(head, s, off, time)
+  if c then return c end
   if time then return { time = time, ts = s + off, form = "time" } end
   return nil
 end
@@ -246,22 +261,25 @@ local PAREN_MARKS = {
 -- @treturn table `{s1, e1, s2, e2, ...}` absolute byte offsets into `text`
 function M.marks(text, from, to)
   from, to = from or 1, to or #text
+  -- Search the segment alone: searching `text` from `from` would run on
+  -- to the next bracket of the whole document, for every turn.
+  local seg, base = sub(text, from, to), from - 1
   local out = {}
-  local i = from
-  while i <= to do
-    local s = find(text, "[%[%(]", i)
-    if not s or s > to then break end
-    local close = byte(text, s) == 91 and "]" or ")"
-    local e = find(text, close, s + 1, true)
-    local inner = e and sub(text, s + 1, e - 1)
-    if e and e <= to and e - s <= 80 and not find(inner, "[\r\n%[%(]") then
+  local i, last = 1, #seg
+  while i <= last do
+    local s = find(seg, "[%[%(]", i)
+    if not s then break end
+    local close = byte(seg, s) == 91 and "]" or ")"
+    local e = find(seg, close, s + 1, true)
+    local inner = e and sub(seg, s + 1, e - 1)
+    if e and e - s <= 80 and not find(inner, "[\r\n%[%(]") then
       if close == "]" then
-        out[#out + 1] = s; out[#out + 1] = e
+        out[#out + 1] = base + s; out[#out + 1] = base + e
         i = e + 1
       else
         local w = lower(match(inner, "^%s*(%a+)") or "")
         if PAREN_MARKS[w] then
-          out[#out + 1] = s; out[#out + 1] = e
+          out[#out + 1] = base + s; out[#out + 1] = base + e
           i = e + 1
         else
           i = s + 1
