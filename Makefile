@@ -43,7 +43,7 @@ DEB_PACKAGES = lua5.4 liblua5.4-dev libutf8proc-dev libstemmer-dev libzip-dev \
   lua-cjson lua-lpeg pkg-config gcc make libxml2-utils zip unzip luarocks \
   python3 python3-stemmer hyperfine
 
-.PHONY: all deps test demo bench install uninstall clean rockspec
+.PHONY: all deps test demo bench install uninstall clean rockspec lint
 
 all: $(CORE)
 
@@ -105,3 +105,7 @@ clean:
 rockspec:
 	$(LUA) tools/gen-rockspec.lua > rockspec/thematic-scm-1.rockspec.tmp
 	mv rockspec/thematic-scm-1.rockspec.tmp rockspec/thematic-scm-1.rockspec
+
+# Style check of the Lua code (luacheck, std = lua54; see .luacheckrc).
+lint:
+	luacheck lua bin/thematic spec

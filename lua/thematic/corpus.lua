@@ -261,8 +261,8 @@ function M.load(paths, opts)
     end
     files = kept
   end
-  for i, f in ipairs(files) do
-    if opts.progress then opts.progress(i, #files, f.path) end
+  for fileno, f in ipairs(files) do
+    if opts.progress then opts.progress(fileno, #files, f.path) end
     local docs, err = M.read_file(f.path, read_opts)
     if not docs then
       errors[#errors + 1] = err

@@ -91,10 +91,10 @@ function M.json(v, indent)
       if is_array(x) then
         if #x == 0 then out[#out + 1] = "[]" return end
         out[#out + 1] = "["
-        for i, v in ipairs(x) do
+        for i, item in ipairs(x) do
           if i > 1 then out[#out + 1] = "," end
           out[#out + 1] = nl
-          enc(v, depth + 1)
+          enc(item, depth + 1)
         end
         out[#out + 1] = close .. "]"
       else
@@ -106,9 +106,9 @@ function M.json(v, indent)
         for i, k in ipairs(keys) do
           if i > 1 then out[#out + 1] = "," end
           out[#out + 1] = nl .. json_string(k) .. (indent and ": " or ":")
-          local v = x[k]
-          if v == nil then v = x[tonumber(k)] end
-          enc(v, depth + 1)
+          local val = x[k]
+          if val == nil then val = x[tonumber(k)] end
+          enc(val, depth + 1)
         end
         out[#out + 1] = close .. "}"
       end
