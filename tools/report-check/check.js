@@ -4,7 +4,10 @@
 // --experimental-websocket (Node 22 has WebSocket built in).
 //
 //   node --experimental-websocket tools/report-check/check.js REPORT.html \
-//        [--screenshot out.png] [--clip CSS-SELECTOR] [--width 1100] [--chromium /usr/bin/chromium]
+//        [--screenshot out.png] [--clip CSS-SELECTOR] [--width 1100] [--height PX]
+//        [--chromium /usr/bin/chromium]
+// (--height: how much of the page top a screenshot without --clip takes;
+// default the whole page up to 12,000 px)
 //
 // Prints one JSON object: {ok, console_errors, requests, charts:[{id,width,height}],
 // screenshot, bytes}. ok is false (and the exit status 1) when the page logs
@@ -23,6 +26,7 @@ function parseArgs(argv) {
     if (a === '--screenshot') o.screenshot = argv[++i];
     else if (a === '--clip') o.clip = argv[++i];
     else if (a === '--width') o.width = Number(argv[++i]);
+    else if (a === '--height') o.height = Number(argv[++i]);
     else if (a === '--chromium') o.chromium = argv[++i];
     else if (!o.file) o.file = a;
     else throw new Error('unexpected argument ' + a);
@@ -138,8 +142,14 @@ async function main() {
     result.charts = v.charts;
     result.scripts = v.scripts;
     if (o.screenshot) {
-      const clip = v.rect ? { ...v.rect, scale: 1 } : { x: 0, y: 0, width: o.width, height: v.height, scale: 1 };
-      const shot = await s('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip });
+      // Chromium stalls on very tall captures: grow the viewport to the
+      // area wanted (at most 12,000 px) and capture that.
+      const r = v.rect || { x: 0, y: 0, width: o.width, height: Math.min(v.height, o.height || 12000) };
+      r.height = Math.min(r.height, 12000);
+      await s('Emulation.setDeviceMetricsOverride', { width: o.width, height: Math.ceil(r.y + r.height),
+        deviceScaleFactor: 1, mobile: false });
+      const clip = { x: r.x, y: r.y, width: r.width, height: r.height, scale: 1 };
+      const shot = await s('Page.captureScreenshot', { format: 'png', clip });
       const bytes = Buffer.from(shot.data, 'base64');
       fs.writeFileSync(o.screenshot, bytes);
       result.screenshot = o.screenshot;

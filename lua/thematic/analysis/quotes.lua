@@ -7,7 +7,7 @@
 -- while the passage is shorter than `min_words` (12) and the widened one
 -- still fits in `max_words`. Interviewer turns are never quoted.
 --
--- Score = distinct hit spans × 10 / max(words, `min_words`), multiplied by
+-- Score = hit spans (overlapping ones merged) × 10 / max(words, `min_words`), multiplied by
 -- `max_words` / words for a passage longer than `max_words` (a single very
 -- long sentence). Dense passages win; a two-word answer does not beat a
 -- sentence that says something, because words below `min_words` count as
@@ -71,24 +71,27 @@ local function person(seg)
   return seg.document
 end
 
--- Distinct hit spans of `code` (and codes below it) in a coded segment,
--- ordered by position. Negated hits are left out, except those moved to
--- another code by `negated_to` (they count for that code, as in coding).
+-- Hit spans of `code` (and codes below it) in a coded segment, ordered by
+-- position, overlapping spans merged ("in Sylheti" and "Sylheti" are one
+-- span). Negated hits are left out, except those moved to another code by
+-- `negated_to` (they count for that code, as in coding).
 local function code_hits(entry, code)
-  local spans, seen = {}, {}
+  local raw = {}
   for _, h in ipairs(entry.hits) do
     if (not h.negated or h.from) and h.code_path and under(h.code_path, code) then
-      local key = h.start
-      local prev = seen[key]
-      if not prev then
-        spans[#spans + 1] = { start = h.start, stop = h.stop }
-        seen[key] = spans[#spans]
-      elseif h.stop > prev.stop then
-        prev.stop = h.stop
-      end
+      raw[#raw + 1] = { start = h.start, stop = h.stop }
     end
   end
-  sort(spans, function(a, b) return a.start < b.start end)
+  sort(raw, function(a, b) return a.start < b.start or (a.start == b.start and a.stop > b.stop) end)
+  local spans = {}
+  for _, h in ipairs(raw) do
+    local last = spans[#spans]
+    if last and h.start <= last.stop then
+      if h.stop > last.stop then last.stop = h.stop end
+    else
+      spans[#spans + 1] = h
+    end
+  end
   return spans
 end
 

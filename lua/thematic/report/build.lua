@@ -196,7 +196,7 @@ local function cooccurrence(coded, cb)
            unit = "segment" }
 end
 
-local function method(coded, data, opts)
+local function method(data, opts)
   local cb = data.summary.codebook
   local neg = cb.negation
   local p = {}
@@ -321,7 +321,7 @@ function M.build(coded, opts)
   for _, entry in ipairs(data.quotes) do
     for _, q in ipairs(entry.quotes) do q.attribution = quotes.attribution(q) end
   end
-  data.method = method(coded, data, opts)
+  data.method = method(data, opts)
   data.warnings = {}
   for _, w in ipairs(coded.corpus and coded.corpus.warnings or {}) do data.warnings[#data.warnings + 1] = w end
   return data

@@ -7,7 +7,7 @@
 
 local svg = require "thematic.report.svg"
 
-local type, ipairs, tostring, error = type, ipairs, tostring, error
+local type, ipairs, error = type, ipairs, error
 local format, gsub, sub, floor = string.format, string.gsub, string.sub, math.floor
 local concat, sort = table.concat, table.sort
 
@@ -125,6 +125,14 @@ local function where(q)
   return concat(parts, ", ")
 end
 
+-- 16271 -> "16,271"
+local function thousands(n)
+  local s = format("%d", n)
+  local out = s:reverse():gsub("(%d%d%d)", "%1,"):reverse()
+  return (out:gsub("^,", ""))
+end
+M.thousands = thousands
+
 local function pct(x) return format("%d%%", floor(x * 100 + 0.5)) end
 
 local function section(out, id, title)
@@ -143,7 +151,7 @@ local function summary_section(out, data)
   for _, f in ipairs {
     { s.documents, s.documents == 1 and "document" or "documents" },
     { s.participants, s.participants == 1 and "participant" or "participants" },
-    { s.words, "words spoken by participants" },
+    { thousands(s.words), "words spoken by participants" },
     { coded_codes .. " / " .. (s.codebook.codes - s.codebook.themes), "codes with at least one hit" },
   } do
     add(out, '<div class="figure"><b>', esc(f[1]), "</b><span>", esc(f[2]), "</span></div>")
@@ -161,7 +169,7 @@ local function summary_section(out, data)
   for _, r in ipairs(data.counts) do words[r.group] = r.words end
   for _, g in ipairs(s.participants_by_group) do
     add(out, '<tr><th scope="row">', esc(g.group), '</th><td class="num">', esc(g.participants),
-      '</td><td class="num">', esc(words[g.group] or ""), "</td></tr>")
+      '</td><td class="num">', words[g.group] and thousands(words[g.group]) or "", "</td></tr>")
   end
   add(out, "</tbody></table>")
   add(out, "<details><summary>Documents (in the order used for saturation)</summary>",
@@ -169,7 +177,7 @@ local function summary_section(out, data)
     '<th scope="col" class="num">words</th><th scope="col">participants</th></tr></thead><tbody>')
   for i, d in ipairs(s.document_list) do
     add(out, '<tr><td class="num">', i, "</td><td><code>", esc(d.id), "</code></td><td>", esc(d.type),
-      '</td><td class="num">', esc(d.words), "</td><td>", esc(concat(d.participants, ", ")), "</td></tr>")
+      '</td><td class="num">', thousands(d.words), "</td><td>", esc(concat(d.participants, ", ")), "</td></tr>")
   end
   add(out, "</tbody></table></details></section>")
 end
@@ -216,8 +224,10 @@ local function heatmap_section(out, data)
   }, "</div>")
   add(out, '<figcaption>Each cell: hits per 1,000 words spoken by the group, and “n of N”: participants of the ',
     "group with at least one hit. Darker means a higher rate; theme rows (bold) sum their codes and are ",
-    'left white so that they do not set the scale. <span class="swatch barrier"></span>barrier ',
-    '<span class="swatch facilitator"></span>facilitator. Groups by <code>', esc(data.by), "</code>.</figcaption></figure>")
+    "left white so that they do not set the scale. ",
+    '<span class="swatch barrier"></span>barrier ',
+    '<span class="swatch facilitator"></span>facilitator. Groups by <code>', esc(data.by),
+    "</code>.</figcaption></figure>")
   if #empty > 0 then
     add(out, "<p><b>Codes without hits:</b> ", esc(concat(empty, "; ")), ".</p>")
   end
@@ -240,7 +250,8 @@ local function valence_section(out, data)
   add(out, '<figure><div class="chart-wrap">', svg.butterfly {
     id = "chart-valence", rows = rows,
     title = "Barrier and facilitator codes per theme, hits per 1,000 words",
-    desc = "For each theme, the summed rate of its barrier codes to the left and of its facilitator codes to the right.",
+    desc = "For each theme, the summed rate of its barrier codes to the left "
+      .. "and of its facilitator codes to the right.",
   }, "</div><figcaption>Summed rates (hits per 1,000 participant words) of each theme's barrier codes ",
     "(left) and facilitator codes (right), over all participants. A longer bar means more matched words, ",
     "not a stronger barrier.</figcaption></figure></section>")
@@ -324,7 +335,8 @@ local function cooccurrence_section(out, data)
     id = "chart-cooccurrence", labels = c.labels, rows = c.n_ab, tips = tips,
     title = "Number of segments in which two codes both have a hit",
     desc = "Symmetric matrix of codes with hits; each cell counts the speaker turns holding both codes.",
-  }, "</div><figcaption>", esc(format("Number of speaker turns (of %d) in which both codes have a hit; ", c.n)),
+  }, "</div><figcaption>",
+    esc(format("Number of speaker turns (of %d) in which both codes have a hit; ", c.n)),
     "the grey diagonal is each code alone. Codes in one turn are often two sides of one remark; ",
     "co-occurrence says nothing about cause.</figcaption></figure></section>")
 end

@@ -6,7 +6,7 @@
 --
 -- @module thematic.report.svg
 
-local type, ipairs, tostring = type, ipairs, tostring
+local ipairs, tostring = ipairs, tostring
 local format, gsub, sub = string.format, string.gsub, string.sub
 local concat = table.concat
 local max, min, floor = math.max, math.min, math.floor
@@ -99,11 +99,6 @@ local function wrap(s, n, lines)
 end
 M.wrap = wrap
 
--- Rough text width in px for the system sans-serif at a size.
-local function text_width(s, size)
-  return (utf8_len(tostring(s)) or #tostring(s)) * size * 0.56
-end
-
 local uid = 0
 local function open(w, h, title, desc, class, id)
   if not id then
@@ -113,7 +108,8 @@ local function open(w, h, title, desc, class, id)
   return {
     format('<svg xmlns="http://www.w3.org/2000/svg" class="chart %s" width="%s" height="%s" '
       .. 'viewBox="0 0 %s %s" role="img" aria-labelledby="%s-t %s-d" '
-      .. 'font-family="system-ui, -apple-system, \'Segoe UI\', Roboto, \'Helvetica Neue\', Arial, sans-serif" font-size="12">',
+      .. 'font-family="system-ui, -apple-system, \'Segoe UI\', Roboto, \'Helvetica Neue\', Arial, sans-serif" '
+      .. 'font-size="12">',
       esc(class or ""), num(w), num(h), num(w), num(h), id, id),
     format('<title id="%s-t">%s</title><desc id="%s-d">%s</desc>', id, esc(title), id, esc(desc or "")),
   }
@@ -308,7 +304,8 @@ function M.saturation(spec)
     text(out, x + 4, top + 12, spec.point_label or "saturation",
       ' fill="' .. M.colors.barrier .. '" font-size="11"')
   end
-  text(out, left + pw / 2, h - 8, "documents in order of collection", ' text-anchor="middle" fill="' .. M.colors.muted .. '"')
+  text(out, left + pw / 2, h - 8, "documents in order of collection",
+    ' text-anchor="middle" fill="' .. M.colors.muted .. '"')
   text(out, 12, top + ph / 2, "codes so far",
     format(' text-anchor="middle" fill="%s" transform="rotate(-90 12 %s)"', M.colors.muted, num(top + ph / 2)))
   return close(out)
@@ -324,7 +321,7 @@ function M.matrix(spec)
   local cs = n > 24 and 20 or 26
   local lw = 200
   local top = 150
-  local w, h = lw + n * cs + 10, top + n * cs + 10
+  local w, h = lw + n * cs + 130, top + n * cs + 10
   local out = open(w, h, spec.title, spec.desc, "matrix", spec.id)
   local vmax = 0
   for i = 1, n do
@@ -347,7 +344,8 @@ function M.matrix(spec)
       if i == j then
         rect(out, x + 1, y + 1, cs - 2, cs - 2, "#e4e7eb", tip)
       else
-        local fill, ink = M.ramp(vmax > 0 and (v or 0) / vmax or 0)
+        -- square-root scale: one large pair does not wash out the rest
+        local fill, ink = M.ramp(vmax > 0 and math.sqrt((v or 0) / vmax) or 0)
         rect(out, x + 1, y + 1, cs - 2, cs - 2, fill, tip)
         if v and v > 0 then
           text(out, x + cs / 2, y + cs / 2 + 4, M.fmt(v),
