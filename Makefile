@@ -41,7 +41,7 @@ ASAN_CORE = $(BUILD)/asan/thematic/core.so
 DEB_PACKAGES = lua5.4 liblua5.4-dev libutf8proc-dev libstemmer-dev libzip-dev \
   unicode-data lua-busted lua-yaml lua-expat lua-filesystem lua-argparse \
   lua-cjson lua-lpeg pkg-config gcc make libxml2-utils zip unzip luarocks \
-  python3 python3-stemmer hyperfine
+  python3 python3-stemmer hyperfine lua-check
 
 .PHONY: all deps test demo bench install uninstall clean rockspec lint
 
@@ -109,3 +109,71 @@ rockspec:
 # Style check of the Lua code (luacheck, std = lua54; see .luacheckrc).
 lint:
 	luacheck lua bin/thematic spec
+
+# ---------------------------------------------------------------------------
+# Hardening (issue 8): fuzzing, valgrind, static analysis. See fuzz/README.md.
+FUZZ_CC        ?= clang
+FUZZ_SECONDS   ?= 60
+FUZZ_CI_SECONDS ?= 10
+FUZZ_LUA_ERRORS ?= abort
+FUZZ_DIR       ?= $(BUILD)/fuzz
+FUZZ_C_TARGETS  = tokenize normalize matcher lexicon
+FUZZ_LUA_TARGETS = codebook_yaml codebook_liwc codebook_wordstat \
+  codebook_lexicoder codebook_yoshikoder codebook_qdc codebook_csv \
+  transcript_txt transcript_vtt transcript_srt transcript_docx \
+  transcript_csv participants abstracts_ris abstracts_medline abstracts_bibtex
+FUZZ_TARGETS    = $(FUZZ_C_TARGETS) $(FUZZ_LUA_TARGETS)
+FUZZ_FLAGS_C    = -O1 -g -fno-omit-frame-pointer \
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+  -Wall -Wextra -Icsrc $(UTF8PROC_CFLAGS) $(ZIP_CFLAGS) $(STEMMER_CFLAGS)
+ENGINE_SRCS     = $(filter-out csrc/lthematic.c,$(SRCS))
+FUZZ_BINS       = $(FUZZ_C_TARGETS:%=$(FUZZ_DIR)/fuzz_%) \
+  $(FUZZ_LUA_TARGETS:%=$(FUZZ_DIR)/fuzz_lua_%)
+VALGRIND       ?= valgrind
+VALGRIND_FLAGS ?= --error-exitcode=1 --leak-check=full \
+  --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+  --suppressions=tools/valgrind.supp --track-origins=yes
+CLANG_TIDY     ?= clang-tidy
+CLANG_TIDY_CHECKS ?= clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
+CPPCHECK       ?= cppcheck
+
+.PHONY: fuzz fuzz-ci fuzz-build valgrind analyze
+
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(ENGINE_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS_C) -o $@ $< $(ENGINE_SRCS) $(LIBS)
+
+# One binary for every Lua target; each target is a link named after it.
+$(FUZZ_DIR)/fuzz_lua: fuzz/fuzz_lua.c $(SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS_C) $(LUA_CFLAGS) -DTHEMATIC_ROOT='"$(CURDIR)"' \
+	  -o $@ $< $(SRCS) $(LIBS) $(shell $(PKG_CONFIG) --libs $(LUA_PC))
+
+$(FUZZ_DIR)/fuzz_lua_%: $(FUZZ_DIR)/fuzz_lua
+	ln -sf fuzz_lua $@
+
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_DIR)/seeds: fuzz/seeds.sh
+	sh fuzz/seeds.sh $@
+
+fuzz: fuzz-build $(FUZZ_DIR)/seeds
+	THEMATIC_FUZZ_ERRORS=$(FUZZ_LUA_ERRORS) FUZZ_DIR=$(CURDIR)/$(FUZZ_DIR) \
+	  sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-ci: fuzz-build $(FUZZ_DIR)/seeds
+	THEMATIC_FUZZ_ERRORS=$(FUZZ_LUA_ERRORS) FUZZ_DIR=$(CURDIR)/$(FUZZ_DIR) \
+	  sh fuzz/run.sh $(FUZZ_CI_SECONDS) $(FUZZ_TARGETS)
+
+# The C core specs under memcheck (no invalid access, no definite leak).
+valgrind: $(CORE)
+	$(VALGRIND) $(VALGRIND_FLAGS) $(LUA) tools/valgrind-busted.lua spec/core
+
+# Static analysis of the C core; see fuzz/README.md for the levels chosen.
+analyze:
+	$(CC) -fanalyzer -fsyntax-only -std=c99 -Wall -Wextra -Werror $(LUA_CFLAGS) \
+	  $(UTF8PROC_CFLAGS) $(ZIP_CFLAGS) $(STEMMER_CFLAGS) $(SRCS)
+	$(CPPCHECK) --enable=warning,performance,portability --error-exitcode=1 \
+	  --inline-suppr --quiet --std=c99 -Icsrc $(SRCS)
+	$(CLANG_TIDY) --quiet --warnings-as-errors='*' --checks='-*,$(CLANG_TIDY_CHECKS)' \
+	  $(SRCS) -- -std=c99 -Icsrc $(LUA_CFLAGS) $(UTF8PROC_CFLAGS) $(ZIP_CFLAGS) $(STEMMER_CFLAGS)
