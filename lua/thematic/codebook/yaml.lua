@@ -22,6 +22,9 @@ local CODE_FIELDS = { label = true, definition = true, inclusion = true, exclusi
                       codes = true, color = true, guid = true }
 local NEGATION_FIELDS = { window = true, cues = true }
 
+--- Deepest YAML nesting read (maps and lists; a code takes two levels).
+M.MAX_NESTING = 512
+
 ---------------------------------------------------------------------------
 -- libyaml events → a tree of nodes with line numbers
 ---------------------------------------------------------------------------
@@ -32,6 +35,10 @@ local function tree(text, name)
   local parser = yaml.parser(text)
   local anchors = {}
   local stack, root = {}, nil
+  -- Aliases share nodes, so the tree is a graph: refuse an alias inside
+  -- the node it names (a cycle, endless to walk) and aliases that expand
+  -- the document far past its own size ("billion laughs").
+  local open_nodes, nodes, expanded = {}, 0, 0
   local function add(node)
     local top = stack[#stack]
     if not top then root = node; return end
@@ -57,17 +64,39 @@ local function tree(text, name)
         if ev.anchor then anchors[ev.anchor] = node end
         add(node)
         stack[#stack + 1] = node
+        if #stack > M.MAX_NESTING then
+          error(format("nested deeper than %d levels at line: %d", M.MAX_NESTING, line), 0)
+        end
+        open_nodes[node] = true
+        node.size = 1
+        nodes, expanded = nodes + 1, expanded + 1
       elseif t == "MAPPING_END" or t == "SEQUENCE_END" then
+        local node = stack[#stack]
         stack[#stack] = nil
+        open_nodes[node] = nil
+        local parent = stack[#stack]
+        if parent then parent.size = parent.size + node.size end
       elseif t == "SCALAR" then
         local node = { kind = "scalar", line = line, value = ev.value,
-                       plain = ev.style == "PLAIN" }
+                       plain = ev.style == "PLAIN", size = 1 }
         if ev.anchor then anchors[ev.anchor] = node end
         add(node)
+        nodes, expanded = nodes + 1, expanded + 1
+        if stack[#stack] then stack[#stack].size = stack[#stack].size + 1 end
       elseif t == "ALIAS" then
         local node = anchors[ev.anchor]
         if not node then error(format("unknown alias '%s' at line: %d", ev.anchor, line), 0) end
+        if open_nodes[node] then
+          error(format("alias '%s' refers to a node that contains it (a cycle) at line: %d",
+            ev.anchor, line), 0)
+        end
+        expanded = expanded + node.size
+        if expanded > 2 * nodes + 100000 then
+          error(format("aliases expand to more than %d nodes, far more than the %d "
+            .. "written (nested aliases, 'billion laughs') at line: %d", expanded, nodes, line), 0)
+        end
         add(node)
+        if stack[#stack] then stack[#stack].size = stack[#stack].size + node.size end
       elseif t == "DOCUMENT_START" and root then
         error(format("more than one YAML document at line: %d", line), 0)
       end
