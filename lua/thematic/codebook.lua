@@ -49,6 +49,11 @@ local LEGACY = { liwc = true, wordstat = true, lexicoder = true, csv = true }
 
 M.VALENCES = { barrier = true, facilitator = true }
 
+--- Deepest nesting of codes accepted (themes are depth 1). Real codebooks
+-- are a few levels deep; a file nested thousands deep is refused rather
+-- than built (each code keeps its whole path, so cost grows with depth²).
+M.MAX_DEPTH = 100
+
 --- Default negation cues by language (normalised forms). A cue `*n't`
 -- matches any token ending in "n't" (don't, isn't, couldn't …).
 M.negation_cues = {
@@ -181,6 +186,10 @@ local function build(draft, source)
     end
     if find(name, "/", 1, true) then
       return nil, where(source, d.line) .. format("code name '%s' contains '/'", name)
+    end
+    if parent and parent.depth >= M.MAX_DEPTH then
+      return nil, where(source, d.line) .. format("code '%s' is nested deeper than %d levels",
+        name, M.MAX_DEPTH)
     end
     local path = parent and (parent.path .. "/" .. name) or name
     if cb.by_path[path] then
