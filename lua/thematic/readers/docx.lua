@@ -88,7 +88,12 @@ function M.read(path, opts)
   local ok, core = pcall(require, "thematic.core")
   if not ok then return nil, format("%s: reading .docx needs thematic.core (not built)", path) end
   local xml, err = core.zip_read(path, "word/document.xml", opts.max_bytes or M.MAX_BYTES)
-  if not xml then return nil, format("%s: %s", path, tostring(err)) end
+  if not xml then
+    -- the core's messages already start with the path
+    err = tostring(err)
+    if err:sub(1, #path + 2) ~= path .. ": " then err = path .. ": " .. err end
+    return nil, err
+  end
   local paras, perr = M.paragraphs(xml, path .. ": word/document.xml")
   if not paras then return nil, perr end
   local text = concat(paras, "\n")
