@@ -240,3 +240,29 @@ describe("bin/thematic quotes", function()
     assert.matches("no code 'nope' in the codebook", err)
   end)
 end)
+
+describe("bin/thematic interrupted", function()
+  it("leaves no output file when killed halfway", function()
+    local d = os.tmpname()
+    os.remove(d)
+    os.execute(("mkdir -p %s/in && for i in $(seq 1000 2500); do cp %s/a.txt %s/in/t$i.txt; done")
+      :format(d, STUDY, d))
+    -- start a run, kill it hard after a moment, well before it can finish
+    os.execute(("lua5.4 bin/thematic count %s/in -c %s --jobs 1 --format csv -o %s/out.csv "
+      .. "2>/dev/null & pid=$!; sleep 0.5; kill -9 $pid; wait $pid 2>/dev/null"):format(d, CODEBOOK, d))
+    local f = io.open(d .. "/out.csv")
+    local exists = f ~= nil
+    if f then f:close() end
+    os.execute("rm -rf " .. d)
+    assert.is_false(exists)
+  end)
+end)
+
+describe("bin/thematic reading standard input", function()
+  it("counts a transcript given as '-'", function()
+    local out, code = run("count - -c " .. CODEBOOK .. " --format csv --jobs 1",
+      "P01: the data cost is high\n")
+    assert.equal(0, code)
+    assert.matches("\naccess/cost,Data cost,access,barrier,[^,]+,1,0,1,5,", out)
+  end)
+end)
