@@ -62,6 +62,20 @@ local function from_utf16(s, first, bigendian, label)
   return concat(out, "", 1, k)
 end
 
+-- Does text without a BOM look like UTF-16 (a NUL in every other byte of
+-- its head, as ASCII text in UTF-16 has)? Gives "le", "be" or nil.
+local function utf16_guess(s)
+  local n = math.min(#s, 256) // 2
+  if n < 2 then return nil end
+  local le, be = 0, 0
+  for i = 1, 2 * n, 2 do
+    local a, b = byte(s, i, i + 1)
+    if b == 0 and a ~= 0 then le = le + 1 elseif a == 0 and b ~= 0 then be = be + 1 end
+  end
+  if le >= 0.9 * n then return "le" elseif be >= 0.9 * n then return "be" end
+  return nil
+end
+
 --- Decode file bytes to UTF-8 text.
 -- @tparam string bytes the file's content
 -- @tparam[opt="input"] string label the path, for messages
@@ -88,6 +102,12 @@ function M.decode(bytes, label)
   local ok, bad = utf8len(text)
   if not ok or nul then
     local at = (not ok and nul) and math.min(bad, nul) or (nul or bad)
+    local guess = nul and utf16_guess(text)
+    if guess then
+      return nil, format("%s: invalid UTF-8 at byte %d (NUL bytes: UTF-16%s without a "
+        .. "byte-order mark? Save it as UTF-8 or UTF-16 with a BOM)", label, at + skip,
+        guess == "le" and "LE" or "BE")
+    end
     return nil, format("%s: invalid UTF-8 at byte %d", label, at + skip)
   end
   return text, nil, "utf-8"
