@@ -41,7 +41,7 @@ ASAN_CORE = $(BUILD)/asan/thematic/core.so
 DEB_PACKAGES = lua5.4 liblua5.4-dev libutf8proc-dev libstemmer-dev libzip-dev \
   unicode-data lua-busted lua-yaml lua-expat lua-filesystem lua-argparse \
   lua-cjson lua-lpeg pkg-config gcc make libxml2-utils zip unzip luarocks \
-  python3 python3-stemmer hyperfine lua-check
+  python3 python3-stemmer hyperfine lua-check chromium
 
 .PHONY: all deps test demo bench install uninstall clean rockspec lint
 
