@@ -43,7 +43,7 @@ DEB_PACKAGES = lua5.4 liblua5.4-dev libutf8proc-dev libstemmer-dev libzip-dev \
   lua-cjson lua-lpeg pkg-config gcc make libxml2-utils zip unzip luarocks \
   python3 python3-stemmer hyperfine lua-check chromium
 
-.PHONY: all deps test demo bench install uninstall clean rockspec lint
+.PHONY: all deps bench-deps test demo bench install uninstall clean rockspec lint
 
 all: $(CORE)
 
@@ -83,7 +83,20 @@ test: deps $(CORE) $(ASAN_CORE)
 demo: deps $(CORE)
 	$(LUA) bin/thematic demo samples
 
-bench: deps $(CORE)
+# The benchmark's English prose comes from these packages' documentation.
+BENCH_PACKAGES = linux-doc-6.1 perl-doc python3.11-doc
+
+bench-deps: deps
+	@missing=""; for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "bench: missing packages; run as root:"; echo "  apt-get install -y$$missing"; exit 1; \
+	fi; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing
+
+bench: bench-deps $(CORE)
 	$(LUA) bench/run.lua
 
 install: $(CORE)
