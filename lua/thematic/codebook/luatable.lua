@@ -144,9 +144,30 @@ function M.read(text, name)
   local chunk, err = load(text, "=" .. name, "t", {})
   if not chunk then return nil, err end
   local co = coroutine.create(chunk)
-  sethook(co, function() error("too many instructions for a data file", 0) end, "", 1000000)
+  -- Bounded time and memory: at most MAX_INSTRUCTIONS instructions, and the
+  -- heap may not grow past MAX_MEMORY (checked at every instruction: a loop
+  -- doubling a string would otherwise take the machine's memory between
+  -- two checks). String methods are out of reach while it runs.
+  local steps, base = 0, collectgarbage("count")
+  local limit_kb = base + M.MAX_MEMORY / 1024
+  sethook(co, function()
+    steps = steps + 1
+    if steps > M.MAX_INSTRUCTIONS then error("too many instructions for a data file", 0) end
+    if collectgarbage("count") > limit_kb then error("too much memory for a data file", 0) end
+  end, "", 1)
+  local smt = getmetatable("")
+  local sindex = smt.__index
+  smt.__index = nil
   local ok, res = coroutine.resume(co)
-  if not ok then return nil, format("%s: %s", name, tostring(res)) end
+  smt.__index = sindex
+  if not ok then
+    res = tostring(res)
+    if res:sub(1, #name + 1) == name .. ":" then
+      -- a run-time error of the file itself: it already says where
+      return nil, res .. " (a .lua codebook is data only: no library can be called)"
+    end
+    return nil, format("%s: %s", name, res)
+  end
   if coroutine.status(co) ~= "dead" then return nil, name .. ": the file must not yield" end
   if type(res) ~= "table" then
     return nil, format("%s: the file must return a table, got %s", name, type(res))
@@ -155,6 +176,11 @@ function M.read(text, name)
 end
 
 local function quote(s) return format("%q", s) end
+
+--- Instructions a `.lua` data file may run.
+M.MAX_INSTRUCTIONS = 1000000
+--- Bytes a `.lua` data file may allocate while it runs (256 MiB).
+M.MAX_MEMORY = 256 * 1024 * 1024
 
 local function value(v, indent)
   if type(v) == "string" then return quote(v) end
