@@ -216,13 +216,23 @@ int th_next_segment(th_scanner *sc, size_t *start, size_t *end,
 ** "words" mode
 ** ------------------------------------------------------------------ */
 
-/* ASCII classes for the fast path. */
+/* Byte classes for the fast path: ASCII letters and digits; every other
+   byte (punctuation, space, and all bytes of multi-byte characters) is
+   A_OTHER here and takes the general path. */
 enum { A_OTHER = 0, A_LETTER = 1, A_DIGIT = 2 };
-static const unsigned char ascii_class[128] = {
+static const unsigned char ascii_class[256] = {
   0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
   0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 2,2,2,2,2,2,2,2,2,2,0,0,0,0,0,0,
   0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,0,0,0,0,0,
   0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,0,0,0,0,0
+};
+
+/* ASCII characters that may join two parts of a word (WB6/7, WB11/12:
+   ' . , ; : and the hyphen, ampersand and underscore of the tailoring). A
+   word that reaches any other ASCII character ends there. */
+static const unsigned char ascii_joiner[128] = {
+  ['\''] = 1, ['.'] = 1, [','] = 1, [';'] = 1, [':'] = 1, ['-'] = 1,
+  ['&'] = 1, ['_'] = 1
 };
 
 /* What the last joined character of a word was. */
@@ -345,14 +355,20 @@ static int scan_word(th_scanner *sc, int last, int letters) {
     /* Fast path: ASCII letters and digits join each other (WB5, WB8-10). */
     if (last != L_KATAKANA) {
       size_t p = sc->pos;
-      while (p < len && s[p] < 0x80 && ascii_class[s[p]] != A_OTHER) {
-        if (ascii_class[s[p]] == A_LETTER) { letters = 1; last = L_LETTER; }
-        else last = L_NUMBER;
+      unsigned seen = 0, c;
+      while (p < len && (c = ascii_class[s[p]]) != A_OTHER) {
+        seen |= c;
         p++;
       }
-      sc->pos = p;
+      if (p > sc->pos) {
+        if (seen & A_LETTER) letters = 1;
+        last = ascii_class[s[p - 1]] == A_LETTER ? L_LETTER : L_NUMBER;
+        sc->pos = p;
+      }
     }
     if (sc->pos >= len) break;
+    /* Most words end at a space or a punctuation mark that joins nothing. */
+    if (s[sc->pos] < 0x80 && !ascii_joiner[s[sc->pos]]) break;
     v = prop_at(sc, sc->pos, &n, &cp);
     cur = WB(v);
     if (is_ignorable(cur)) { sc->pos += n; continue; }          /* WB4 */
@@ -397,17 +413,29 @@ int th_next_word(th_scanner *sc, size_t *start, size_t *end, th_kind *kind) {
   size_t len = sc->len;
   while (sc->pos < len) {
     size_t p = sc->pos, n, e;
-    int c = s[p];
+    int c;
+    /* Skip spaces and punctuation in a tight loop over a local offset. */
+    while (p < len && s[p] < 0x80 && ascii_class[s[p]] == A_OTHER) p++;
+    sc->pos = p;
+    if (p >= len) break;
+    c = s[p];
     if (c < 0x80) {
       int cls = ascii_class[c];
-      if (cls == A_OTHER) { sc->pos++; continue; }
       *start = p;
-      if ((c | 0x20) == 'h' || (c | 0x20) == 'w') {
+      /* URLs and e-mail addresses are rare: cheap tests first ("ht", "ww";
+         an '@' within 64 bytes) before the real matchers. */
+      if (((c | 0x20) == 'h' && p + 1 < len && (s[p + 1] | 0x20) == 't') ||
+          ((c | 0x20) == 'w' && p + 1 < len && (s[p + 1] | 0x20) == 'w')) {
         if ((e = match_url(sc, p)) != 0) {
           sc->pos = *end = e; *kind = TH_KIND_URL; return 1;
         }
       }
-      if (sc->at_next <= len && (e = match_email(sc, p)) != 0) {
+      if (sc->at_next < p) {
+        const void *q = memchr(s + p, '@', len - p);
+        sc->at_next = q ? (size_t)((const unsigned char *)q - s) : len;
+      }
+      if (sc->at_next < len && sc->at_next - p <= 64 &&
+          (e = match_email(sc, p)) != 0) {
         sc->pos = *end = e; *kind = TH_KIND_EMAIL; return 1;
       }
       sc->pos = p + 1;
