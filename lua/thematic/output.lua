@@ -184,6 +184,8 @@ end
 -- @treturn true|nil
 -- @treturn string error message
 function M.write_atomic(path, text, inputs)
+  local lfs = require "lfs"
+  local mode = lfs.attributes(path, "mode")
   if inputs then
     local target = real_path(path)
     for _, p in ipairs(inputs) do
@@ -191,7 +193,23 @@ function M.write_atomic(path, text, inputs)
       if target == rp then
         return nil, format("%s: refusing to overwrite an input file", path)
       end
+      -- an input folder: any file already in it may be one that was read
+      if mode and lfs.attributes(rp, "mode") == "directory"
+         and target:sub(1, #rp + 1) == rp .. "/" then
+        return nil, format("%s: refusing to overwrite a file in the input folder %s", path, p)
+      end
     end
+  end
+  if mode and mode ~= "file" and mode ~= "directory" then
+    -- a device or a pipe (/dev/stdout, /dev/null): write to it, never
+    -- rename a regular file over it
+    local f, err = io.open(path, "wb")
+    if not f then return nil, format("%s: cannot write (%s)", path, err) end
+    local ok, werr = f:write(text)
+    if ok then ok, werr = f:flush() end
+    local cok, cerr = f:close()
+    if not ok or not cok then return nil, format("%s: cannot write (%s)", path, tostring(werr or cerr)) end
+    return true
   end
   local dir = path:match("^(.*)/[^/]*$") or "."
   local tmp = format("%s/.%s.tmp-%d-%d", dir, path:match("([^/]*)$"), os.time(),
