@@ -167,9 +167,16 @@ function M.read(text, name)
   return d
 end
 
+-- Escapes XML text; a character XML 1.0 forbids (C0 controls other than
+-- tab, LF, CR; U+FFFE, U+FFFF) is refused, never silently dropped.
 local function esc(s)
+  local bad = string.find(s, "[\0-\8\11\12\14-\31]") or string.find(s, "\239\191[\190\191]")
+  if bad then
+    local cp = utf8.codepoint(s, bad)
+    error({ msg = format("'%s': character U+%04X at byte %d is not allowed in XML 1.0",
+      (gsub(s, "%c", "?")), cp, bad) }, 0)
+  end
   s = gsub(s, "[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;" })
-  s = gsub(s, "[\0-\8\11\12\14-\31]", "")
   s = gsub(s, "\r", "&#13;")
   return s
 end
@@ -200,7 +207,15 @@ end
 --- Write a REFI-QDA codebook.
 -- @tparam Codebook cb
 -- @treturn string XML
+local write_xml
 function M.write(cb)
+  local ok, text = pcall(write_xml, cb)
+  if ok then return text end
+  if type(text) == "table" then return nil, (cb.source or "codebook") .. ": cannot write .qdc: " .. text.msg end
+  error(text, 0)
+end
+
+write_xml = function(cb)
   local out = { '<?xml version="1.0" encoding="UTF-8"?>',
     format('<CodeBook xmlns="%s" origin="%s">', NS, esc("thematic" .. (cb.name and (": " .. cb.name) or ""))),
     "  <Codes>" }
