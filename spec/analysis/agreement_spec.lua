@@ -8,9 +8,13 @@
 --    (3 coders, 15 units, missing data): nominal 0.691, interval 0.811.
 --  * Wikipedia, "Fleiss' kappa", worked example (10 subjects, 14 raters,
 --    5 categories): P-bar = 0.378, P-bar-e = 0.213, kappa = 0.210.
---    A second published Fleiss example with its raw data (Fleiss 1971,
---    Table 1, kappa = 0.430) could not be found in the sources available,
---    so Fleiss' kappa is checked against one published example only.
+--  * Fleiss, J. L. (1971). Measuring nominal scale agreement among many
+--    raters. Psychological Bulletin 76(5), 378-382: 30 patients, 6
+--    psychiatrists, 5 diagnoses; kappa = 0.430. The ratings per patient are
+--    the `diagnoses` data of the R package irr (Gamer et al.), whose
+--    kappam.fleiss() documents 0.4302445.
+--  * irr's `anxiety` data (20 subjects, 3 raters): kappa2() on raters 2 and
+--    3, unweighted, documents Cohen's kappa = -0.006289308.
 --  * Wikipedia, "Cohen's kappa", examples: 50 proposals (20/5/10/15):
 --    p_o = 0.7, kappa = 0.4; two 100-unit tables with 60% agreement:
 --    (45/15/25/15) kappa = 0.1304 and (25/35/5/35) kappa = 0.2593.
@@ -122,6 +126,39 @@ describe("thematic.analysis.agreement", function()
       local r = assert(agreement.compute(fleiss_rows()))
       assert.is_near(0.210, r.fleiss_kappa, 0.0005)
       assert.is_near(0.378, r.percent_agreement, 0.0005)
+    end)
+
+    it("reproduces Fleiss (1971): kappa 0.430 for 6 psychiatrists and 30 patients", function()
+      -- diagnoses per patient, raters 1-6 (1 depression, 2 personality
+      -- disorder, 3 schizophrenia, 4 neurosis, 5 other)
+      local diagnoses = {
+        { 4, 4, 4, 4, 4, 4 }, { 2, 2, 2, 5, 5, 5 }, { 2, 3, 3, 3, 3, 5 }, { 5, 5, 5, 5, 5, 5 },
+        { 2, 2, 2, 4, 4, 4 }, { 1, 1, 3, 3, 3, 3 }, { 3, 3, 3, 3, 5, 5 }, { 1, 1, 3, 3, 3, 4 },
+        { 1, 1, 4, 4, 4, 4 }, { 5, 5, 5, 5, 5, 5 }, { 1, 4, 4, 4, 4, 4 }, { 1, 2, 4, 4, 4, 4 },
+        { 2, 2, 2, 3, 3, 3 }, { 1, 4, 4, 4, 4, 4 }, { 2, 2, 4, 4, 4, 5 }, { 3, 3, 3, 3, 3, 5 },
+        { 1, 1, 1, 4, 5, 5 }, { 1, 1, 1, 1, 1, 2 }, { 2, 2, 4, 4, 4, 4 }, { 1, 3, 3, 5, 5, 5 },
+        { 5, 5, 5, 5, 5, 5 }, { 2, 4, 4, 4, 4, 4 }, { 2, 2, 4, 5, 5, 5 }, { 1, 1, 4, 4, 4, 4 },
+        { 1, 4, 4, 4, 4, 5 }, { 2, 2, 2, 2, 2, 4 }, { 1, 1, 1, 1, 5, 5 }, { 2, 2, 4, 4, 4, 4 },
+        { 1, 3, 3, 3, 3, 3 }, { 5, 5, 5, 5, 5, 5 },
+      }
+      local rows = {}
+      for unit, ratings in ipairs(diagnoses) do
+        for rater, v in ipairs(ratings) do
+          rows[#rows + 1] = { unit = unit, coder = "psychiatrist " .. rater, value = v }
+        end
+      end
+      assert.is_near(0.430, agreement.compute(rows).fleiss_kappa, 0.0005)
+    end)
+
+    it("reproduces irr's kappa2 on the anxiety data (raters 2 and 3): -0.006", function()
+      local r2 = { 3, 6, 4, 6, 2, 4, 2, 4, 3, 3, 2, 3, 3, 3, 2, 2, 1, 3, 3, 4 }
+      local r3 = { 2, 1, 4, 4, 3, 2, 1, 6, 1, 1, 1, 2, 3, 3, 1, 1, 3, 3, 2, 2 }
+      local rows = {}
+      for u = 1, 20 do
+        rows[#rows + 1] = { unit = u, coder = "rater2", value = r2[u] }
+        rows[#rows + 1] = { unit = u, coder = "rater3", value = r3[u] }
+      end
+      assert.is_near(-0.006289308, agreement.compute(rows).cohen_kappa, 0.0005)
     end)
 
     it("reproduces Wikipedia's Cohen example: p_o 0.7, kappa 0.4", function()

@@ -4,9 +4,14 @@
 -- pmi(0;0) = -1, pmi(0;1) = 0.222392, pmi(1;0) = 1.584963,
 -- pmi(1;1) = -1.584963. We turn it into 20 segments carrying codes
 -- x0/x1 and y0/y1.
--- No second published worked example with numbers was found for PMI, nor
--- any for NPMI (Bouma 2009 defines it) or Jaccard; those are checked against
--- their definitions and the stated limit conventions.
+-- Second: Manning, C. D. & Schütze, H. (1999). Foundations of Statistical
+-- Natural Language Processing, Table 5.14 (pointwise mutual information of
+-- bigrams in a corpus of N = 14,307,668 bigrams): Ayatollah Ruhollah
+-- (C = 42, 20, 20) 18.38; Bette Midler (41, 27, 20) 17.98; Agatha
+-- Christie (30, 117, 20) 16.31; videocassette recorder (77, 59, 20) 15.94.
+-- No published worked example with numbers was found for NPMI (Bouma 2009
+-- defines it) or Jaccard; those are checked against their definitions and
+-- the stated limit conventions.
 local cooccur = require "thematic.analysis.cooccur"
 
 local function pair(result, a, b)
@@ -26,6 +31,17 @@ local function wiki_segments()
 end
 
 describe("thematic.analysis.cooccur", function()
+  describe("pair_stats()", function()
+    it("reproduces Manning & Schütze (1999) Table 5.14", function()
+      local N = 14307668
+      for _, row in ipairs({ { 42, 20, 20, 18.38 }, { 41, 27, 20, 17.98 },
+                             { 30, 117, 20, 16.31 }, { 77, 59, 20, 15.94 } }) do
+        local st = cooccur.pair_stats("w1", "w2", row[3], row[1], row[2], N)
+        assert.is_near(row[4], st.pmi, 0.005)
+      end
+    end)
+  end)
+
   describe("compute()", function()
     it("reproduces Wikipedia's PMI example (base 2)", function()
       local r = cooccur.compute(wiki_segments())

@@ -40,6 +40,14 @@ local function lt(a, b)
   return tostring(a) < tostring(b)
 end
 
+--- The statistics of one pair from its counts.
+-- @param a first code
+-- @param b second code
+-- @tparam integer n_ab units holding both
+-- @tparam integer n_a units holding a
+-- @tparam integer n_b units holding b
+-- @tparam integer n units
+-- @treturn table `{a=, b=, n_ab=, n_a=, n_b=, n=, jaccard=, pmi=, npmi=}`
 local function pair_stats(a, b, n_ab, n_a, n_b, n)
   local jaccard = (n_a + n_b - n_ab) > 0 and n_ab / (n_a + n_b - n_ab) or 0
   local pmi, npmi
@@ -55,6 +63,8 @@ local function pair_stats(a, b, n_ab, n_a, n_b, n)
   return { a = a, b = b, n_ab = n_ab, n_a = n_a, n_b = n_b, n = n,
            jaccard = jaccard, pmi = pmi, npmi = npmi }
 end
+
+M.pair_stats = pair_stats
 
 local function compute_sets(sets, min_pair)
   local n = #sets
