@@ -1,0 +1,55 @@
+-- Shared by the bad-input specs: run the real bin/thematic, temp folders,
+-- files written from Lua, max RSS from /usr/bin/time -v.
+local H = {}
+
+H.FIX = "spec/fixtures/badinput/"
+H.CODEBOOK = "spec/fixtures/cli/study/codebook.yml"
+
+function H.run(args, env)
+  local errfile = os.tmpname()
+  local timefile = os.tmpname()
+  local timer = io.open("/usr/bin/time") and ("/usr/bin/time -v -o " .. timefile .. " ") or ""
+  local p = io.popen((env or "") .. " " .. timer .. "lua5.4 bin/thematic " .. args .. " 2>" .. errfile)
+  local out = p:read("a")
+  local _, _, code = p:close()
+  local f = io.open(errfile)
+  local err = f:read("a")
+  f:close()
+  local t = io.open(timefile)
+  local tv = t and t:read("a") or ""
+  if t then t:close() end
+  os.remove(errfile)
+  os.remove(timefile)
+  local rss = tonumber(tv:match("Maximum resident set size %(kbytes%): (%d+)"))
+  -- /usr/bin/time reports the command's own exit status
+  return out, code, err, rss
+end
+
+function H.tmpdir()
+  local d = os.tmpname()
+  os.remove(d)
+  assert(os.execute("mkdir -p '" .. d .. "'"))
+  return d
+end
+
+function H.rmdir(d)
+  os.execute("chmod -R u+rwx '" .. d .. "' 2>/dev/null; rm -rf '" .. d .. "'")
+end
+
+function H.write(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+end
+
+function H.read(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+function H.sh(cmd) return os.execute(cmd .. " >/dev/null 2>&1") == true end
+
+return H
