@@ -217,6 +217,12 @@ describe("bin/thematic export and agree --qdpx", function()
       .. d .. "/p.qde 2>/dev/null"))
   end)
 
+  it("counts with the codebook carried in the project", function()
+    local from_yaml = run("count " .. STUDY .. " -c " .. CODEBOOK .. " --by group --format csv --jobs 1")
+    local from_qdpx = run("count " .. STUDY .. " -c " .. d .. "/s.qdpx --by group --format csv --jobs 1")
+    assert.equal(from_yaml, from_qdpx)
+  end)
+
   it("compares the project's coding with the auto-coding, segment by segment", function()
     local out, code = run("agree --qdpx " .. d .. "/s.qdpx " .. STUDY .. " -c " .. CODEBOOK
       .. " --reference thematic --format json")
