@@ -535,7 +535,10 @@ static void add_pattern(lua_State *L, th_matcher *m, lua_Integer pat) {
     lua_geti(L, -1, 1);
     lua_geti(L, -2, 2);
     k = lua_tostring(L, -2);
-    if (k == NULL) spec_error(L, pat, "an element has no kind");
+    if (k == NULL) {   /* spec_error raises; the return says so to analysers */
+      spec_error(L, pat, "an element has no kind");
+      return;
+    }
     kind = element_kind(L, pat, k, &any);
     if (any) {
       if (i == 1 || i == n)

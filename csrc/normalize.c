@@ -62,6 +62,7 @@ int th_normalize(th_normalizer *nz, const char *s, size_t len, th_buf *out) {
   size_t i, n, used = 0;
   utf8proc_ssize_t composed;
   int st;
+  if (len == 0) return TH_OK;   /* out->data may be NULL: no NULL + 0 below */
   if (ascii_only(s, len)) {   /* fast path: lower-casing is the whole job */
     char *o;
     if ((st = th_buf_reserve(&nz->alloc, out, len)) != TH_OK) return st;
