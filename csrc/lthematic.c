@@ -401,6 +401,7 @@ static void check_range(lua_State *L, int opts, size_t len, size_t *from,
     lua_pop(L, 2);
   }
   if (f < 1) f = 1;
+  if (f > (lua_Integer)len + 1) f = (lua_Integer)len + 1;   /* s + from stays in bounds */
   if (t > (lua_Integer)len) t = (lua_Integer)len;
   if (t < f - 1) t = f - 1;
   *from = (size_t)f - 1;
@@ -748,7 +749,7 @@ static int l_zip_list(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   char err[512];
   zipbox *b = new_zipbox(L);
-  zip_int64_t i, n;
+  zip_int64_t i, n, k = 0;
   if ((b->z = th_zip_open_read(path, err, sizeof err)) == NULL) {
     luaL_pushfail(L);
     lua_pushstring(L, err);
@@ -758,9 +759,9 @@ static int l_zip_list(lua_State *L) {
   lua_newtable(L);
   for (i = 0; i < n; i++) {
     const char *name = zip_get_name(b->z, (zip_uint64_t)i, 0);
-    if (name == NULL) continue;
+    if (name == NULL) continue;   /* skipped without leaving a hole */
     lua_pushstring(L, name);
-    lua_rawseti(L, -2, i + 1);
+    lua_rawseti(L, -2, ++k);
   }
   th_zip_close(b->z);
   b->z = NULL;
