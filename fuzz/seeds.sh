@@ -114,4 +114,11 @@ for f in $(files '*.ris'); do add abstracts_ris "$f"; done
 for f in $(files '*.nbib'); do add abstracts_medline "$f"; done
 for f in $(files '*.bib'); do add abstracts_bibtex "$f"; done
 
+# --- saved findings (regression inputs) ------------------------------------
+for d in "$root"/spec/fixtures/fuzz/*/; do
+  [ -d "$d" ] || continue
+  t=$(basename "$d")
+  for f in "$d"*; do [ -f "$f" ] && [ "$(basename "$f")" != README.md ] && add "$t" "$f"; done
+done
+
 for d in "$out"/*; do echo "seeds: $(basename "$d"): $(ls "$d" | wc -l) files"; done
