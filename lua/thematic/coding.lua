@@ -26,6 +26,72 @@ function M.ancestors(path)
   return out
 end
 
+-- Everything a run needs from the codebook, worked out once: per code
+-- number its path and its ancestors' numbers and paths.
+local function prepare(codebook)
+  local matcher = codebook:matcher()
+  local index = codebook.index
+  local path_of, anc_num, anc_path = {}, {}, {}
+  for n, code in pairs(index.code) do path_of[code.path] = n end
+  for n, code in pairs(index.code) do
+    anc_path[n] = M.ancestors(code.path)
+    anc_num[n] = {}
+    for i, p in ipairs(anc_path[n]) do anc_num[n][i] = path_of[p] end
+  end
+  local pattern_text = {}
+  for id, p in pairs(index.pattern) do pattern_text[id] = p.text end
+  return { matcher = matcher, index = index, anc_num = anc_num, anc_path = anc_path,
+           pattern_text = pattern_text }
+end
+
+-- The coded entry of one segment.
+local function code_segment(prep, doc, seg)
+  -- the matcher directly (not codebook:scan): this runs once per segment,
+  -- so per-call work that no analysis reads is left out
+  local index = prep.index
+  local res = prep.matcher:scan(doc.text, { from = seg.start, to = seg.stop, skip = seg.marks,
+                                            counts = false })
+  local entry = { segment = seg, document = doc, words = res.words, hits = res.hits,
+                  codes = {}, negated = {}, rollup = {} }
+  local spans = {}   -- (ancestor number, start) pairs already rolled up
+  for _, h in ipairs(res.hits) do
+    local n = h.code
+    local path = index.code[n].path
+    h.code_path = path
+    h.pattern_text = prep.pattern_text[h.pattern]
+    if h.from then h.from_path = index.code[h.from].path end
+    if h.negated and not h.from then
+      entry.negated[path] = (entry.negated[path] or 0) + 1
+    else
+      entry.codes[path] = (entry.codes[path] or 0) + 1
+      local nums, paths = prep.anc_num[n], prep.anc_path[n]
+      for i = 1, #nums do
+        local key = nums[i] * 4294967296 + h.start
+        if not spans[key] then
+          spans[key] = true
+          entry.rollup[paths[i]] = (entry.rollup[paths[i]] or 0) + 1
+        end
+      end
+    end
+  end
+  return entry
+end
+
+-- In a transcript with speaker labels, text before the first label (a
+-- title, a note that the transcript is fictional) is nobody's speech.
+local function has_speakers(doc)
+  for _, seg in ipairs(doc.segments) do
+    if seg.speaker then return true end
+  end
+  return false
+end
+
+local function check_codebook(codebook, fname)
+  if type(codebook) ~= "table" or type(codebook.scan) ~= "function" then
+    error("bad argument #2 to '" .. fname .. "' (codebook expected)", 3)
+  end
+end
+
 --- Code a corpus.
 -- @tparam table corpus from `thematic.corpus.load`
 -- @tparam table codebook from `thematic.codebook.load`
@@ -42,69 +108,46 @@ function M.code(corpus, codebook, opts)
   if type(corpus) ~= "table" or type(corpus.segments) ~= "function" then
     error("bad argument #1 to 'code' (corpus expected)", 2)
   end
-  if type(codebook) ~= "table" or type(codebook.scan) ~= "function" then
-    error("bad argument #2 to 'code' (codebook expected)", 2)
-  end
+  check_codebook(codebook, "code")
   opts = opts or {}
-  local docs_by_id = {}
-  for _, d in ipairs(corpus.documents) do docs_by_id[d.id] = d end
+  local prep = prepare(codebook)
+  local docs_by_id, speakers = {}, {}
+  for _, d in ipairs(corpus.documents) do
+    docs_by_id[d.id] = d
+    speakers[d.id] = has_speakers(d)
+  end
   local coded = { corpus = corpus, codebook = codebook, segments = {} }
   local filter = opts.filter
   if filter == nil and opts.include_interviewer then filter = { interviewer = true } end
-  -- In a transcript with speaker labels, text before the first label (a
-  -- title, a note that the transcript is fictional) is nobody's speech.
-  local has_speakers = {}
-  for _, d in ipairs(corpus.documents) do
-    for _, seg in ipairs(d.segments) do
-      if seg.speaker then has_speakers[d.id] = true break end
-    end
-  end
-  -- The matcher directly (not codebook:scan): this loop runs once per
-  -- segment, so per-call work that no analysis reads is left out.
-  local matcher = codebook:matcher()
-  local index = codebook.index
-  -- Per code number: its path, and its ancestors' numbers and paths.
-  local path_of, anc_num, anc_path = {}, {}, {}
-  for n, code in pairs(index.code) do path_of[code.path] = n end
-  for n, code in pairs(index.code) do
-    anc_path[n] = M.ancestors(code.path)
-    anc_num[n] = {}
-    for i, p in ipairs(anc_path[n]) do anc_num[n][i] = path_of[p] end
-  end
-  local pattern_text = {}
-  for id, p in pairs(index.pattern) do pattern_text[id] = p.text end
   for seg in corpus:segments(filter, opts.include_interviewer) do
-    local doc = docs_by_id[seg.document]
-    if seg.speaker or not has_speakers[seg.document] or opts.include_unattributed then
-      local res = matcher:scan(doc.text, { from = seg.start, to = seg.stop, skip = seg.marks,
-                                           counts = false })
-      local entry = { segment = seg, document = doc, words = res.words, hits = res.hits,
-                      codes = {}, negated = {}, rollup = {} }
-      local spans = {}   -- (ancestor number, start) pairs already rolled up
-      for _, h in ipairs(res.hits) do
-        local n = h.code
-        local path = index.code[n].path
-        h.code_path = path
-        h.pattern_text = pattern_text[h.pattern]
-        if h.from then h.from_path = index.code[h.from].path end
-        if h.negated and not h.from then
-          entry.negated[path] = (entry.negated[path] or 0) + 1
-        else
-          entry.codes[path] = (entry.codes[path] or 0) + 1
-          local nums, paths = anc_num[n], anc_path[n]
-          for i = 1, #nums do
-            local key = nums[i] * 4294967296 + h.start
-            if not spans[key] then
-              spans[key] = true
-              entry.rollup[paths[i]] = (entry.rollup[paths[i]] or 0) + 1
-            end
-          end
-        end
-      end
-      coded.segments[#coded.segments + 1] = entry
+    if seg.speaker or not speakers[seg.document] or opts.include_unattributed then
+      coded.segments[#coded.segments + 1] = code_segment(prep, docs_by_id[seg.document], seg)
     end
   end
   return coded
+end
+
+--- A function that codes one document at a time, for streaming over a
+-- corpus too big to hold (with `corpus.load`'s `each`).
+-- @tparam table codebook
+-- @tparam[opt] table opts `include_interviewer`, `include_unattributed`
+-- @treturn function(document) → `coded` for that document alone (as `code`
+--   returns, without `corpus`)
+function M.coder(codebook, opts)
+  check_codebook(codebook, "coder")
+  opts = opts or {}
+  local prep = prepare(codebook)
+  return function(doc)
+    local coded = { codebook = codebook, segments = {} }
+    local speakers = has_speakers(doc)
+    for _, seg in ipairs(doc.segments) do
+      if (not seg.interviewer or opts.include_interviewer) and
+         (seg.speaker or not speakers or opts.include_unattributed) then
+        coded.segments[#coded.segments + 1] = code_segment(prep, doc, seg)
+      end
+    end
+    return coded
+  end
 end
 
 return M

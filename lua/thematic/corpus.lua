@@ -185,8 +185,13 @@ end
 --   `"sentence"`; `participants` = path or table from
 --   `thematic.participants.load`; `manifest` = path of a `file,…attrs`
 --   CSV; `labels` = a Lua pattern or an array of speaker names (replaces the
---   default label rules)
--- @treturn table|nil the corpus: `documents`, `participants`, `warnings`
+--   default label rules); `shard` = `{k, n}`: every n-th file from the k-th;
+--   `progress` = function(i, n, path) called before each file; `each` =
+--   function(document) called with each document as it is read, which is
+--   then not kept in `documents` (streaming: memory holds one file at a
+--   time)
+-- @treturn table|nil the corpus: `documents`, `ndocuments`, `participants`,
+--   `warnings`
 -- @treturn table|string errors: an array of `"path:line: what is wrong"`
 --   for files that failed (the others still load); a string when nothing
 --   could be read at all
@@ -248,8 +253,8 @@ function M.load(paths, opts)
     end
   end
   local read_opts = { labels = opts.labels, known = participants_mod.known(people) }
-  local c = setmetatable({ documents = {}, participants = people, warnings = warnings,
-                           level = level, errors = errors }, Corpus)
+  local c = setmetatable({ documents = {}, ndocuments = 0, participants = people,
+                           warnings = warnings, level = level, errors = errors }, Corpus)
   local unknown_seen = {}
   if opts.shard then
     -- Shard k of n: every n-th file, so `--jobs` workers (and machines) split
@@ -322,7 +327,12 @@ function M.load(paths, opts)
           s.attributes = merged
         end
         doc.segments = segs
-        c.documents[#c.documents + 1] = doc
+        c.ndocuments = c.ndocuments + 1
+        if opts.each then
+          opts.each(doc)   -- streaming: the caller keeps what it needs
+        else
+          c.documents[#c.documents + 1] = doc
+        end
       end
     end
   end
@@ -336,10 +346,10 @@ function M.load(paths, opts)
       warnings[#warnings + 1] = format("%s:%d: no file '%s' was loaded", mpath, u[2], u[1])
     end
   end
-  if #c.documents == 0 and #errors > 0 then
+  if c.ndocuments == 0 and #errors > 0 then
     return nil, concat(errors, "\n")
   end
-  if #c.documents == 0 and #files == 0 then
+  if c.ndocuments == 0 and #files == 0 then
     return nil, format("%s: no readable files found", concat(paths, ", "))
   end
   return c, errors

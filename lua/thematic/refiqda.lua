@@ -161,19 +161,31 @@ end
 
 -- A view of the codebook for qdc.write: every code with a GUID and, for a
 -- barrier/facilitator code without a colour, the valence colour.
-local function code_view(cb)
+-- The codebook as qdc.write sees it: GUIDs and colours added, and the
+-- text fields cleaned of characters XML forbids (qdc.write refuses them;
+-- here they are replaced and noted, as everywhere else in the export).
+local TEXT_FIELDS = { "name", "label", "definition", "inclusion", "exclusion" }
+
+local function code_view(cb, note)
   local guids = {}
   local function view(c)
     local g = c.guid and norm_guid(c.guid) and c.guid or guid("code\0" .. (cb.name or "") .. "\0" .. c.path)
     guids[c.path] = g
     local v = setmetatable({ guid = g, color = c.color or (c.valence and M.colors[c.valence]),
                              children = {} }, { __index = c })
+    for _, f in ipairs(TEXT_FIELDS) do
+      if type(c[f]) == "string" then v[f] = clean(c[f], note, "code '" .. c.path .. "' " .. f) end
+    end
     for i, ch in ipairs(c.children) do v.children[i] = view(ch) end
     return v
   end
   local top = {}
   for i, c in ipairs(cb.codes_) do top[i] = view(c) end
-  return setmetatable({ codes_ = top }, { __index = cb }), guids
+  local book = setmetatable({ codes_ = top }, { __index = cb })
+  for _, f in ipairs({ "name", "title", "description" }) do
+    if type(cb[f]) == "string" then book[f] = clean(cb[f], note, "codebook " .. f) end
+  end
+  return book, guids
 end
 
 local function excerpt(s)
@@ -209,8 +221,8 @@ local function build_project(coded, opts, note)
   local function add(s) out[#out + 1] = s end
 
   -- CodeBook: qdc.write's <Codes> element, indented one level more.
-  local view, code_guid = code_view(cb)
-  local written = qdc.write(view)
+  local view, code_guid = code_view(cb, note)
+  local written = assert(qdc.write(view))
   local first = find(written, "  <Codes>", 1, true)
   local last = find(written, "  </Codes>", 1, true)
   if cb.codes_[1] then
