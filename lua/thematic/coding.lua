@@ -131,19 +131,21 @@ end
 -- corpus too big to hold (with `corpus.load`'s `each`).
 -- @tparam table codebook
 -- @tparam[opt] table opts `include_interviewer`, `include_unattributed`
--- @treturn function(document) → `coded` for that document alone (as `code`
---   returns, without `corpus`)
+-- @treturn function(document [, each]) → `coded` for that document alone
+--   (as `code` returns, without `corpus`); given `each`, every segment
+--   entry goes to `each(entry)` instead and is not kept
 function M.coder(codebook, opts)
   check_codebook(codebook, "coder")
   opts = opts or {}
   local prep = prepare(codebook)
-  return function(doc)
+  return function(doc, each)
     local coded = { codebook = codebook, segments = {} }
     local speakers = has_speakers(doc)
     for _, seg in ipairs(doc.segments) do
       if (not seg.interviewer or opts.include_interviewer) and
          (seg.speaker or not speakers or opts.include_unattributed) then
-        coded.segments[#coded.segments + 1] = code_segment(prep, doc, seg)
+        local entry = code_segment(prep, doc, seg)
+        if each then each(entry) else coded.segments[#coded.segments + 1] = entry end
       end
     end
     return coded

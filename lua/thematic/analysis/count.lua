@@ -49,21 +49,24 @@ local function cell(group, path)
   return c
 end
 
---- Per-document partial counts of a coded corpus.
--- @tparam table coded from `thematic.coding.code`
--- @tparam table by array of attribute names (`document`, `speaker`,
---   `participant`, or any participant/document attribute); empty for one
---   group holding everything
--- @treturn table array of `{document=, by=, groups={[key]=group}}` in
---   document order
-function M.partials(coded, by)
-  local out, by_doc = {}, {}
+-- Ancestor paths of every code, theme first.
+local function parents_of(codebook)
   local parents = {}
-  for code in coded.codebook:codes() do
-    local anc = require("thematic.coding").ancestors(code.path)
-    parents[code.path] = anc
-  end
-  for _, e in ipairs(coded.segments) do
+  local ancestors = require("thematic.coding").ancestors
+  for code in codebook:codes() do parents[code.path] = ancestors(code.path) end
+  return parents
+end
+
+--- A counter that takes coded segment entries one at a time and keeps
+-- per-document partial counts (for streaming: the entries need not be kept).
+-- @tparam table codebook
+-- @tparam table by attributes to group by (see `partials`)
+-- @treturn function(entry) adds one entry
+-- @treturn table array of partials, filled as entries arrive, in document order
+function M.counter(codebook, by)
+  local out, by_doc = {}, {}
+  local parents = parents_of(codebook)
+  local function add(e)
     local doc = e.segment.document
     local p = by_doc[doc]
     if not p then
@@ -104,6 +107,19 @@ function M.partials(coded, by)
       if who then c.participants[who] = true end
     end
   end
+  return add, out
+end
+
+--- Per-document partial counts of a coded corpus.
+-- @tparam table coded from `thematic.coding.code`
+-- @tparam table by array of attribute names (`document`, `speaker`,
+--   `participant`, or any participant/document attribute); empty for one
+--   group holding everything
+-- @treturn table array of `{document=, by=, groups={[key]=group}}` in
+--   document order
+function M.partials(coded, by)
+  local add, out = M.counter(coded.codebook, by)
+  for _, e in ipairs(coded.segments) do add(e) end
   return out
 end
 
