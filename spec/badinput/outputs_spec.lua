@@ -51,11 +51,17 @@ describe("safe outputs", function()
     end
   end)
 
-  it("codebook convert --to csv: not neutralised (by design?)", function()
-    -- A codebook CSV is read back by thematic, and '=NHS' is pattern
-    -- syntax (exact case): an apostrophe would change the codebook.
-    -- Reported to the lead; see docs/robustness.md.
-    pending("codebook CSV keeps '=' patterns and code names as they are, for round trips")
+  it("codebook convert --to csv: formula cells get the text prefix, and read back unchanged", function()
+    local codebook = require "thematic.codebook"
+    local cb = assert(codebook.new{ name = "x", codes = { { name = "t", codes = {
+      { name = "=cmd", patterns = { "=NHS", "+1*", "-ish*", "@home" } } } } } })
+    local text = assert(cb:write(nil, "csv"))
+    assert.same({}, formula_cells(text))
+    assert.truthy(text:find("\r\nt/=cmd,'=NHS,\r\n", 1, true) or text:find("'=NHS", 1, true))
+    local back = assert(codebook.parse(text, "csv", "back.csv"))
+    local pats = {}
+    for i, p in ipairs(back:find("t/=cmd").patterns) do pats[i] = p.text end
+    assert.same({ "=NHS", "+1*", "-ish*", "@home" }, pats)
   end)
 
   describe("HTML report", function()

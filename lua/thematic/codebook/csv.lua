@@ -14,6 +14,12 @@
 -- the like) or `except` (an exclusion, in the pattern string syntax). A
 -- first row `code,pattern…` is a header.
 --
+-- Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a
+-- formula, and `=NHS` is an exact-match pattern: the writer puts the
+-- spreadsheet's text prefix, an apostrophe, before such a cell, and the
+-- reader takes it off again (a spreadsheet that saves the file drops it
+-- itself), so a codebook goes out to Excel and back unchanged.
+--
 -- @module thematic.codebook.csv
 
 local csvparse = require "thematic.readers.csvparse"
@@ -23,6 +29,9 @@ local ipairs, format, find, gsub, lower = ipairs, string.format, string.find, st
 local concat = table.concat
 
 local M = {}
+
+-- A cell a spreadsheet would run as a formula (see above).
+local FORMULA_START = "^[=+%-@\t\r]"
 
 local KINDS = { word = true, glob = true, exact = true, literal = true, phrase = true }
 
@@ -55,6 +64,9 @@ function M.read(text, name)
   end
   for i, row in ipairs(rows) do
     local line = row.line or i
+    for k, v in ipairs(row) do   -- the writer's text prefix (see above)
+      if find(v, "^'") and find(v, FORMULA_START, 2) then row[k] = v:sub(2) end
+    end
     local blank = #row == 1 and row[1] == "" or #row == 0
     if not blank and not (i == 1 and lower(row[1] or "") == "code" and lower(row[2] or "") == "pattern") then
       if #row > 3 then return nil, format("%s:%d: expected code,pattern[,kind], got %d fields", name, line, #row) end
@@ -83,7 +95,9 @@ function M.read(text, name)
   return d
 end
 
+-- A cell as the file holds it: text prefix against formulas, then quoted.
 local function field(s)
+  if find(s, FORMULA_START) then s = "'" .. s end
   if find(s, '[",\r\n]') or find(s, "^%s") or find(s, "%s$") then
     return '"' .. gsub(s, '"', '""') .. '"'
   end
