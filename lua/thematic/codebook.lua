@@ -6,7 +6,7 @@
 -- flat spec that `thematic.core`'s matcher takes (docs/internals.md). The
 -- matching rules are in docs/codebook.md.
 --
--- Top-level codes are themes; codes hold codes to any depth. Every code has
+-- Top-level codes are themes; codes hold codes (up to MAX_DEPTH levels). Every code has
 -- `name`, `path` ("theme/code/sub"), `label`, `definition`, `inclusion`,
 -- `exclusion`, `valence` ("barrier", "facilitator" or nil), `patterns`,
 -- `except`, `negated_to` (a code path), `children` and `parent`.

@@ -179,6 +179,48 @@ local function abstract_document(doc, id, path)
   return d
 end
 
+--- The files that `load` would read for `paths`, in the order it reads
+-- them (folders searched recursively, names sorted; symbolic links to
+-- folders not followed).
+-- @tparam table paths files and folders
+-- @treturn table array of `{path=, root=}`
+-- @treturn table array of error messages (paths that do not exist)
+-- @treturn string|nil a participants.csv found in a folder
+-- @treturn string|nil a manifest.csv found in a folder
+function M.files(paths)
+  local files, errors, ppath, mpath = {}, {}, nil, nil
+  for _, p in ipairs(paths) do
+    p = strip_slash(p)
+    if is_dir(p) then
+      local found = {}
+      walk(p, found)
+      for _, f in ipairs(found) do files[#files + 1] = { path = f, root = p } end
+      if ppath == nil and lfs.attributes(p .. "/participants.csv") then ppath = p .. "/participants.csv" end
+      if mpath == nil and lfs.attributes(p .. "/manifest.csv") then mpath = p .. "/manifest.csv" end
+    elseif lfs.attributes(p) then
+      files[#files + 1] = { path = p, root = match(p, "^(.*)/[^/]*$") or "." }
+    else
+      errors[#errors + 1] = format("%s: no such file or directory", p)
+    end
+  end
+  return files, errors, ppath, mpath
+end
+
+--- Shard k of n of a file list: every n-th file from the k-th, so `--jobs`
+-- workers (and machines) split a folder without agreeing on anything but
+-- the sorted file list.
+-- @tparam table files from `files`
+-- @tparam integer k 1..n
+-- @tparam integer n
+-- @treturn table
+function M.shard(files, k, n)
+  local kept = {}
+  for i, f in ipairs(files) do
+    if (i - 1) % n == k - 1 then kept[#kept + 1] = f end
+  end
+  return kept
+end
+
 --- Load a corpus.
 -- @tparam string|table paths a file, a folder, or an array of them
 -- @tparam[opt] table opts `level` = `"turn"` (default), `"paragraph"` or
@@ -209,24 +251,11 @@ function M.load(paths, opts)
     error(format("bad argument #2 to 'load' (level must be turn, paragraph or sentence, got '%s')",
       tostring(level)), 2)
   end
-  local errors, warnings = {}, {}
-  -- files, with the root they were found under
-  local files = {}
+  local warnings = {}
+  local files, errors, found_p, found_m = M.files(paths)
   local ppath, mpath = opts.participants, opts.manifest
-  for _, p in ipairs(paths) do
-    p = strip_slash(p)
-    if is_dir(p) then
-      local found = {}
-      walk(p, found)
-      for _, f in ipairs(found) do files[#files + 1] = { path = f, root = p } end
-      if ppath == nil and lfs.attributes(p .. "/participants.csv") then ppath = p .. "/participants.csv" end
-      if mpath == nil and lfs.attributes(p .. "/manifest.csv") then mpath = p .. "/manifest.csv" end
-    elseif lfs.attributes(p) then
-      files[#files + 1] = { path = p, root = match(p, "^(.*)/[^/]*$") or "." }
-    else
-      errors[#errors + 1] = format("%s: no such file or directory", p)
-    end
-  end
+  if ppath == nil then ppath = found_p end
+  if mpath == nil then mpath = found_m end
   local people
   if type(ppath) == "table" then
     people = ppath
@@ -256,16 +285,7 @@ function M.load(paths, opts)
   local c = setmetatable({ documents = {}, ndocuments = 0, participants = people,
                            warnings = warnings, level = level, errors = errors }, Corpus)
   local unknown_seen = {}
-  if opts.shard then
-    -- Shard k of n: every n-th file, so `--jobs` workers (and machines) split
-    -- a folder without agreeing on anything but the sorted file list.
-    local k, n = opts.shard[1], opts.shard[2]
-    local kept = {}
-    for i, f in ipairs(files) do
-      if (i - 1) % n == k - 1 then kept[#kept + 1] = f end
-    end
-    files = kept
-  end
+  if opts.shard then files = M.shard(files, opts.shard[1], opts.shard[2]) end
   for fileno, f in ipairs(files) do
     if opts.progress then opts.progress(fileno, #files, f.path) end
     local docs, err = M.read_file(f.path, read_opts)

@@ -25,8 +25,26 @@ describe("load", function()
     local _, code, err = H.run("count " .. S .. " -c " .. H.CODEBOOK .. " --format csv --jobs 2 -q",
       "PATH=" .. bin .. ":$PATH")
     assert.equal(1, code)
-    assert.truthy(err:find("thematic: worker 2 of 2 failed (exit 137): its files are missing from the counts",
-      1, true), err)
+    assert.truthy(err:find("thematic: worker 2 of 2 died (exit 137); running its files again", 1, true), err)
+    assert.truthy(err:find("thematic: worker 2 of 2 failed again (exit 137): these files are missing "
+      .. "from the counts:\n  " .. S .. "/b.txt", 1, true), err)
     H.rmdir(bin)
+  end)
+
+  it("runs a killed worker's files again and then counts them", function()
+    -- This lua5.4 kills shard 2/2 the first time only.
+    local bin = H.tmpdir()
+    H.write(bin .. "/lua5.4", "#!/bin/sh\ncase \" $* \" in *\" --shard 2/2 \"*)\n"
+      .. "  if [ ! -e " .. bin .. "/once ]; then touch " .. bin .. "/once; kill -9 $$; fi ;; esac\n"
+      .. "exec /usr/bin/lua5.4 \"$@\"\n")
+    os.execute("chmod +x " .. bin .. "/lua5.4")
+    local S = "spec/fixtures/cli/study"
+    local want = H.run("count " .. S .. " -c " .. H.CODEBOOK .. " --format csv --jobs 1 -q")
+    local out, code, err = H.run("count " .. S .. " -c " .. H.CODEBOOK .. " --format csv --jobs 2 -q",
+      "PATH=" .. bin .. ":$PATH")
+    H.rmdir(bin)
+    assert.equal(0, code, err)
+    assert.truthy(err:find("running its files again", 1, true), err)
+    assert.equal(want, out)
   end)
 end)
