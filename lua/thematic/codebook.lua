@@ -162,7 +162,8 @@ local function build(draft, source)
     neg = neg or {}
     local window = neg.window or M.negation_window
     if math.type(window) ~= "integer" or window < 0 then
-      return nil, where(source, neg.line) .. format("negation window must be a whole number >= 0, got '%s'", tostring(window))
+      return nil, where(source, neg.line)
+        .. format("negation window must be a whole number >= 0, got '%s'", tostring(window))
     end
     local cues = neg.cues
     if cues == nil then
@@ -436,11 +437,8 @@ function Codebook:write(path, fmt)
   local text, err = mod.write(self)
   if not text then return nil, err end
   if path == nil then return text end
-  local f, ferr = io_open(path, "wb")
-  if not f then return nil, ferr end
-  f:write(text)
-  f:close()
-  return true
+  -- atomically: a temporary file, then a rename; write errors are reported
+  return require("thematic.output").write_atomic(path, text, self.source and { self.source })
 end
 
 local function copy_elements(elements)
