@@ -323,15 +323,30 @@ function M.load(paths, opts)
             segs[#segs + 1] = s
           end
         end
+        -- One attributes table per person and document, shared by their
+        -- segments (read-only): a long transcript has millions of turns.
+        local shared = {}
+        local function attributes_for(row)
+          local key = row or false
+          local merged = shared[key]
+          if not merged then
+            merged = {}
+            for k, v in pairs(doc.attributes) do merged[k] = v end
+            if row then
+              for k, v in pairs(row.attributes) do merged[k] = v end
+            end
+            shared[key] = merged
+          end
+          return merged
+        end
         for _, s in ipairs(segs) do
           s.document = doc.id
-          local merged = {}
-          for k, v in pairs(doc.attributes) do merged[k] = v end
+          local merged = attributes_for(nil)
           if s.speaker then
             local row = participants_mod.lookup(people, s.speaker)
             if row then
               s.participant = row.id
-              for k, v in pairs(row.attributes) do merged[k] = v end
+              merged = attributes_for(row)
               if participants_mod.is_interviewer(row) then
                 s.interviewer, s.role = true, "interviewer"
               end

@@ -447,7 +447,7 @@ function M.parse(text, opts)
     error(format("bad argument #2 to 'parse' (table expected, got %s)", type(opts)), 2)
   end
   -- pass 1: candidates per line
-  local info, counts, colon_seen = {}, {}, {}
+  local line_s, line_e, line_blank, line_c, counts, colon_seen = {}, {}, {}, {}, {}, {}
   local nlines = 0
   for line, s, e, n in lines(text) do
     nlines = n
@@ -460,10 +460,12 @@ function M.parse(text, opts)
         if c.form == "colon" then colon_seen[c.norm] = true end
       end
     end
-    info[n] = { s = s, e = e, blank = blank, c = c }
+    -- parallel arrays, not a table per line: a transcript can have
+    -- millions of lines
+    line_s[n], line_e[n], line_blank[n], line_c[n] = s, e, blank, c or false
   end
   for n = 1, nlines do
-    local c = info[n].c
+    local c = line_c[n]
     if c and c.form == "nocolon" then c.with_colon_seen = colon_seen[c.norm] end
   end
   local accept = accept_fn(opts, counts)
@@ -497,23 +499,22 @@ function M.parse(text, opts)
     cur.ce = b
   end
   for n = 1, nlines do
-    local L = info[n]
-    local c = L.c
+    local c = line_c[n]
     if c and c.label and accept(c, c.norm) then
       close()
       cur = { speaker = c.label, line = n, time = c.time }
-      if c.ts then add(c.ts, L.e, n) end
+      if c.ts then add(c.ts, line_e[n], n) end
     elseif c and c.form == "time" and not (cur and cur.speaker) then
       close()
       cur = { time = c.time }
-      if c.ts then add(c.ts, L.e, n) end
+      if c.ts then add(c.ts, line_e[n], n) end
     elseif c and c.form == "time" and not c.ts and cur then
       if not cur.time then cur.time = c.time end
-    elseif L.blank then
+    elseif line_blank[n] then
       if cur and not cur.speaker then close() end
     else
       if not cur then cur = {} end
-      add(L.s, L.e, n)
+      add(line_s[n], line_e[n], n)
     end
   end
   close()
