@@ -17,9 +17,10 @@ for t in "$@"; do
   mkdir -p "$dir/corpus/$t" "$dir/seeds/$t"
   log="$dir/logs/$t.log"
   bin="$dir/fuzz_$t"; [ -e "$dir/fuzz_lua_$t" ] && bin="$dir/fuzz_lua_$t"
+  dict=""; [ -f "$root/fuzz/dicts/$t.dict" ] && dict="-dict=$root/fuzz/dicts/$t.dict"
   THEMATIC_ROOT=$root "$bin" -max_total_time="$secs" -timeout=25 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/crashes/$t-" \
-    ${FUZZ_FLAGS:-} "$dir/corpus/$t" "$dir/seeds/$t" > "$log" 2>&1
+    $dict ${FUZZ_FLAGS:-} "$dir/corpus/$t" "$dir/seeds/$t" > "$log" 2>&1
   rc=$?
   last=$(grep -E '^#[0-9]+' "$log" | tail -1)
   execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
