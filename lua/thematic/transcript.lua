@@ -259,6 +259,11 @@ local PAREN_MARKS = {
 -- @tparam[opt=1] integer from
 -- @tparam[opt=#text] integer to
 -- @treturn table `{s1, e1, s2, e2, ...}` absolute byte offsets into `text`
+-- Most turns have no marks: they share one empty, read-only list.
+local NO_MARKS = setmetatable({}, { __newindex = function()
+  error("the marks of a segment are read-only", 2)
+end })
+
 function M.marks(text, from, to)
   from, to = from or 1, to or #text
   -- Search the segment alone: searching `text` from `from` would run on
@@ -289,7 +294,7 @@ function M.marks(text, from, to)
       i = s + 1
     end
   end
-  return out
+  return #out > 0 and out or NO_MARKS
 end
 
 --- Paragraph spans (blank-line separated, trimmed) inside `from..to`.
