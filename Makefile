@@ -41,7 +41,8 @@ ASAN_CORE = $(BUILD)/asan/thematic/core.so
 DEB_PACKAGES = lua5.4 liblua5.4-dev libutf8proc-dev libstemmer-dev libzip-dev \
   unicode-data lua-busted lua-yaml lua-expat lua-filesystem lua-argparse \
   lua-cjson lua-lpeg pkg-config gcc make libxml2-utils zip unzip luarocks \
-  python3 python3-stemmer hyperfine lua-check chromium
+  python3 python3-stemmer hyperfine lua-check chromium \
+  clang libclang-rt-14-dev valgrind cppcheck clang-tidy
 
 .PHONY: all deps bench-deps test demo bench install uninstall clean rockspec lint
 
@@ -58,6 +59,10 @@ $(ASAN_CORE): $(SRCS) $(HDRS)
 	  -fno-sanitize-recover=undefined $(WARNFLAGS) -fPIC -fvisibility=hidden \
 	  $(LUA_CFLAGS) $(UTF8PROC_CFLAGS) $(ZIP_CFLAGS) $(STEMMER_CFLAGS) \
 	  -shared -o $@ $(SRCS) $(LIBS)
+
+# How long `make test` runs each fuzz target (CI on 2 cores stays well
+# under its ten minutes).
+TEST_FUZZ_SECONDS ?= 4
 
 # Installs what is missing; when not root, prints the exact line to run.
 deps:
@@ -78,7 +83,11 @@ test: deps $(CORE) $(ASAN_CORE)
 	THEMATIC_CPATH='$(BUILD)/asan/?.so' \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
-	  $(BUSTED) --output=utfTerminal spec/core
+	  $(BUSTED) --output=utfTerminal spec/core spec/fuzz_regressions_spec.lua
+	@echo "== every fuzz target briefly ($(TEST_FUZZ_SECONDS) s each; make fuzz runs longer) =="
+	$(MAKE) --no-print-directory fuzz-ci FUZZ_CI_SECONDS=$(TEST_FUZZ_SECONDS)
+	@echo "== the C core specs under valgrind memcheck =="
+	$(MAKE) --no-print-directory valgrind
 
 demo: deps $(CORE)
 	$(LUA) bin/thematic demo samples
