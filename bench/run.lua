@@ -221,3 +221,11 @@ local t2 = wall("lua5.4 bin/thematic count " .. folder .. " --by group --format 
 print(("  2000 files, %.1f MB: --jobs 1 %.2f s (%.1f MB/s, %.0f files/s); --jobs 2 %.2f s "
   .. "(%.1f MB/s, %.0f files/s); speed-up %.2fx"):format(folder_bytes / 1e6, t1,
   folder_bytes / 1e6 / t1, 2000 / t1, t2, folder_bytes / 1e6 / t2, 2000 / t2, t1 / t2))
+-- The same bytes through the core's scan alone, with the default codebook:
+-- the ceiling the command's single job is measured against.
+local cbook = assert(require("thematic.codebook").load("samples/codebooks/digital-health.yml"))
+local all = sh("cat " .. folder .. "/t*.*")
+local scan = best_of(3, function() core.matcher(cbook:compile()):scan(all, { hits = false }) end)
+print(("  the core's scan of the same %.1f MB with the default codebook: %.1f MB/s; "
+  .. "the single job reaches %.0f%% of it"):format(#all / 1e6, mbps(#all, scan),
+  100 * (folder_bytes / t1) / (#all / scan)))
