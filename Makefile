@@ -88,6 +88,8 @@ test: deps $(CORE) $(ASAN_CORE)
 	$(MAKE) --no-print-directory fuzz-ci FUZZ_CI_SECONDS=$(TEST_FUZZ_SECONDS)
 	@echo "== the C core specs under valgrind memcheck =="
 	$(MAKE) --no-print-directory valgrind
+	@echo "== static analysis of the C core (gcc -fanalyzer, cppcheck, clang-tidy) =="
+	$(MAKE) --no-print-directory analyze
 
 demo: deps $(CORE)
 	$(LUA) bin/thematic demo samples
