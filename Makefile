@@ -40,7 +40,7 @@ ASAN_CORE = $(BUILD)/asan/thematic/core.so
 # Debian packages the build, the tests, the demo and the benchmark need.
 DEB_PACKAGES = lua5.4 liblua5.4-dev libutf8proc-dev libstemmer-dev libzip-dev \
   unicode-data lua-busted lua-yaml lua-expat lua-filesystem lua-argparse \
-  lua-cjson lua-lpeg pkg-config gcc make libxml2-utils zip unzip luarocks \
+  lua-cjson lua-lpeg lua-term pkg-config gcc make libxml2-utils zip unzip luarocks \
   python3 python3-stemmer hyperfine lua-check chromium \
   clang libclang-rt-14-dev valgrind cppcheck clang-tidy
 
