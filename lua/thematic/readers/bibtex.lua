@@ -194,10 +194,7 @@ end
 -- @tparam string path
 -- @treturn table|nil records
 -- @treturn string|nil message
-function M.read(path)
-  local text, err = encoding.read_file(path)
-  if not text then return nil, err end
-  return M.parse(text, path)
-end
+-- @function read
+M.read = encoding.reader(M.parse)
 
 return M

@@ -116,4 +116,16 @@ function M.strip_tags(s, entities)
   return s
 end
 
+--- A transcript document from its cues: consecutive cues of one speaker
+-- merged into turns, rendered as `Speaker: text` lines that the segments
+-- point into.
+-- @tparam string fmt "vtt", "srt" …
+-- @tparam table cues
+-- @treturn table `{format=, text=, segments=, cues=, turns=}`
+function M.document(fmt, cues)
+  local turns = M.merge(cues)
+  local rendered, segs = M.render(turns)
+  return { format = fmt, text = rendered, segments = segs, cues = cues, turns = turns }
+end
+
 return M

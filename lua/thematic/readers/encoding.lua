@@ -126,6 +126,19 @@ function M.read_file(path)
   return M.decode(bytes, path)
 end
 
+--- The `read(path [, opts])` of a reader whose `parse(text, label [, opts])`
+-- takes decoded text: read and decode the file, then parse it with the path
+-- as the label for messages.
+-- @tparam function parse
+-- @treturn function read
+function M.reader(parse)
+  return function(path, opts)
+    local text, err = M.read_file(path)
+    if not text then return nil, err end
+    return parse(text, path, opts)
+  end
+end
+
 --- Iterate the lines of a text, whatever the line ends (CRLF, CR, LF).
 -- Yields the line (without its end), its first byte, its last byte
 -- (`first - 1` for an empty line), and its 1-based number.

@@ -96,9 +96,7 @@ end
 function M.parse(text, label, opts)
   local cues, err = M.parse_cues(text, label, opts)
   if not cues then return nil, err end
-  local turns = cues_mod.merge(cues)
-  local rendered, segs = cues_mod.render(turns)
-  return { format = "srt", text = rendered, segments = segs, cues = cues, turns = turns }
+  return cues_mod.document("srt", cues)
 end
 
 --- Read an SRT file.
@@ -106,10 +104,7 @@ end
 -- @tparam[opt] table opts
 -- @treturn table|nil document
 -- @treturn string|nil message
-function M.read(path, opts)
-  local text, err = encoding.read_file(path)
-  if not text then return nil, err end
-  return M.parse(text, path, opts)
-end
+-- @function read
+M.read = encoding.reader(M.parse)
 
 return M
