@@ -23,6 +23,11 @@ local function group_value(entry, attr)
   if attr == "speaker" then return seg.participant or seg.speaker or "(no speaker)" end
   if attr == "participant" then return seg.participant or "(unattributed)" end
   local v = seg.attributes and seg.attributes[attr]
+  if v == nil then
+    -- the segment's own fields: an abstract's `section`, a turn's `role` …
+    local own = seg[attr]
+    if type(own) == "string" or type(own) == "number" then v = own end
+  end
   if v == nil or v == "" then return "(not recorded)" end
   return tostring(v)
 end
@@ -229,8 +234,10 @@ function M.count(coded, by)
   return M.rows(M.merge(M.partials(coded, by or {})), coded.codebook)
 end
 
---- "5 of 8" as qualitative papers write it.
+--- "5 of 8" as qualitative papers write it ("-" when the group has no
+-- participants, as a group of abstracts).
 function M.n_of(row)
+  if row.participants_total == 0 then return "-" end   -- abstracts have no participants
   return format("%d of %d", row.participants, row.participants_total)
 end
 
