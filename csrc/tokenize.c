@@ -345,7 +345,7 @@ static void scan_emoji(th_scanner *sc, int v) {
 
 /* Consumes the rest of a word whose first character (class `last`) ends at
    sc->pos. Returns 1 if it holds a letter. */
-static int scan_word(th_scanner *sc, int last, int letters) {
+static inline __attribute__((always_inline)) int scan_word(th_scanner *sc, int last, int letters) {
   const unsigned char *s = sc->s;
   size_t len = sc->len;
   for (;;) {
