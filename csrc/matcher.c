@@ -367,9 +367,10 @@ static th_code_state *code_state(th_matcher *m, uint32_t c) {
 
 static int negated_at(const th_matcher *m, size_t li) {
   size_t k;
+  if (m->cues.count == 0 && m->cue_suffixes.count == 0) return 0;
   for (k = 1; k <= (size_t)m->window && k <= li; k++) {
     if (m->toks[li - k + 1].brk) return 0;   /* never across a sentence end */
-    if (m->lex.forms[m->toks[li - k].form].flags & TH_FORM_NEGCUE) return 1;
+    if (m->toks[li - k].negcue) return 1;
   }
   return 0;
 }
@@ -511,7 +512,9 @@ int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
       tok->start = start;
       tok->end = end;
       tok->form = (uint32_t)fi;
-      tok->brk = sentence_end_between(text, prev_end, start);
+      tok->brk = (unsigned char)sentence_end_between(text, prev_end, start);
+      /* on the token itself, so looking back for cues touches no form */
+      tok->negcue = (m->lex.forms[fi].flags & TH_FORM_NEGCUE) != 0;
       prev_end = end;
     }
     /* Match every position whose longest possible pattern is in view. */

@@ -40,7 +40,8 @@ typedef struct th_hit {
 typedef struct th_token {
   size_t start, end;
   uint32_t form;
-  int brk;                /* a sentence ends between the previous token and this */
+  unsigned char brk;      /* a sentence ends between the previous token and this */
+  unsigned char negcue;   /* the token is a negation cue (copied from its form) */
 } th_token;
 
 typedef struct th_code_state {
