@@ -285,6 +285,8 @@ function M.load(paths, opts)
   local c = setmetatable({ documents = {}, ndocuments = 0, participants = people,
                            warnings = warnings, level = level, errors = errors }, Corpus)
   local unknown_seen = {}
+  -- An empty shard (more workers or machines than files) is not an error.
+  local found_any = #files > 0
   if opts.shard then files = M.shard(files, opts.shard[1], opts.shard[2]) end
   for fileno, f in ipairs(files) do
     if opts.progress then opts.progress(fileno, #files, f.path) end
@@ -384,7 +386,7 @@ function M.load(paths, opts)
   if c.ndocuments == 0 and #errors > 0 then
     return nil, concat(errors, "\n")
   end
-  if c.ndocuments == 0 and #files == 0 then
+  if c.ndocuments == 0 and not found_any then
     return nil, format("%s: no readable files found", concat(paths, ", "))
   end
   return c, errors
