@@ -14,6 +14,17 @@
 
 local M = {}
 
+--- Who said a segment, as analyses count people: the participant id, or
+-- the speaker label within its document when the participants file does
+-- not know them ("Speaker 1" of one file is not "Speaker 1" of another).
+-- @tparam table seg a corpus segment
+-- @treturn string|nil nil when nobody is named (an abstract's section)
+function M.person(seg)
+  if seg.participant then return seg.participant end
+  if seg.speaker then return seg.document .. "#" .. seg.speaker end
+  return nil
+end
+
 --- The paths of a code and all its ancestors, theme first.
 -- @tparam string path "theme/code/sub"
 -- @treturn table array of paths

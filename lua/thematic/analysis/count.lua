@@ -14,6 +14,8 @@
 
 local format, concat, sort = string.format, table.concat, table.sort
 
+local coding = require "thematic.coding"
+
 local M = {}
 
 --- Value of a grouping attribute for a coded segment.
@@ -32,14 +34,6 @@ local function group_value(entry, attr)
   return tostring(v)
 end
 
---- Who said it: the participant id, or the speaker label within its
--- document when the participants file does not know them.
-local function person(entry)
-  local seg = entry.segment
-  if seg.participant then return seg.participant end
-  if seg.speaker then return seg.document .. "#" .. seg.speaker end
-  return nil
-end
 
 local function new_group(values)
   return { values = values, words = 0, segments = 0, participants = {}, codes = {} }
@@ -57,7 +51,7 @@ end
 -- Ancestor paths of every code, theme first.
 local function parents_of(codebook)
   local parents = {}
-  local ancestors = require("thematic.coding").ancestors
+  local ancestors = coding.ancestors
   for code in codebook:codes() do parents[code.path] = ancestors(code.path) end
   return parents
 end
@@ -92,7 +86,7 @@ function M.counter(codebook, by)
     end
     g.words = g.words + e.words
     g.segments = g.segments + 1
-    local who = person(e)
+    local who = coding.person(e.segment)
     if who then g.participants[who] = true end
     local touched = {}
     for path, n in pairs(e.rollup) do

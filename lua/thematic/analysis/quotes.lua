@@ -26,6 +26,7 @@
 --   print(quotes.attribution(q), q.text)
 -- end
 
+local coding = require "thematic.coding"
 local transcript = require "thematic.transcript"
 
 local type, ipairs, pairs, tostring, error = type, ipairs, pairs, tostring, error
@@ -64,11 +65,10 @@ local function under(path, wanted)
   return path == wanted or sub(path, 1, #wanted + 1) == wanted .. "/"
 end
 
--- The person a segment is attributed to (for spreading quotes).
+-- The person a segment is attributed to (for spreading quotes); an
+-- unattributed segment stands for its document.
 local function person(seg)
-  if seg.participant then return seg.participant end
-  if seg.speaker then return seg.document .. "#" .. seg.speaker end
-  return seg.document
+  return coding.person(seg) or seg.document
 end
 
 -- Hit spans of `code` (and codes below it) in a coded segment, ordered by

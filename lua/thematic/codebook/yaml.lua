@@ -176,7 +176,21 @@ local function pattern_list(name, field, node, out)
   return true
 end
 
-local function native_code(name, codename, keynode, node)
+local native_code
+
+-- The codes of a `codes:` mapping, in order, appended to `into`.
+local function read_codes(name, mapping, into)
+  for ck, cv in map_pairs(mapping) do
+    local cname, cerr = key_text(name, ck)
+    if not cname then return nil, cerr end
+    local code, cerr2 = native_code(name, cname, ck, cv)
+    if not code then return nil, cerr2 end
+    into[#into + 1] = code
+  end
+  return true
+end
+
+function native_code(name, codename, keynode, node)
   local d = { name = codename, line = keynode.line, patterns = {}, except = {}, codes = {} }
   if is_null(node) then return d end
   if node.kind ~= "map" then
@@ -197,13 +211,8 @@ local function native_code(name, codename, keynode, node)
     elseif field == "codes" then
       if not is_null(v) then
         if v.kind ~= "map" then return err_at(name, v, "field 'codes' must be a mapping of codes") end
-        for ck, cv in map_pairs(v) do
-          local cname, cerr = key_text(name, ck)
-          if not cname then return nil, cerr end
-          local child, cerr2 = native_code(name, cname, ck, cv)
-          if not child then return nil, cerr2 end
-          d.codes[#d.codes + 1] = child
-        end
+        local ok, cerr = read_codes(name, v, d.codes)
+        if not ok then return nil, cerr end
       end
     else
       local val, terr = text_field(name, field, v)
@@ -222,13 +231,8 @@ local function native(root, name)
     if not field then return nil, e end
     if not TOP_FIELDS[field] then return err_at(name, k, "unknown field '%s'", field) end
     if field == "codes" then
-      for ck, cv in map_pairs(v) do
-        local cname, cerr = key_text(name, ck)
-        if not cname then return nil, cerr end
-        local code, cerr2 = native_code(name, cname, ck, cv)
-        if not code then return nil, cerr2 end
-        d.codes[#d.codes + 1] = code
-      end
+      local ok, cerr = read_codes(name, v, d.codes)
+      if not ok then return nil, cerr end
     elseif field == "negation" then
       if v.kind == "scalar" and v.plain and (v.value == "false" or v.value == "off" or v.value == "no") then
         d.negation = false

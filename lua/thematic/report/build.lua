@@ -6,6 +6,7 @@
 -- @usage
 -- local data = require("thematic.report.build").build(coded, { by = "group" })
 
+local coding = require "thematic.coding"
 local count = require "thematic.analysis.count"
 local cooccur = require "thematic.analysis.cooccur"
 local saturation = require "thematic.analysis.saturation"
@@ -37,12 +38,6 @@ local function choose_by(coded, by)
   return "document"
 end
 
-local function person(seg)
-  if seg.participant then return seg.participant end
-  if seg.speaker then return seg.document .. "#" .. seg.speaker end
-  return nil
-end
-
 local function sorted_keys(t)
   local k = {}
   for key in pairs(t) do k[#k + 1] = key end
@@ -59,7 +54,7 @@ local function summary(coded, by)
     local seg = e.segment
     words = words + (e.words or 0)
     doc_words[seg.document] = (doc_words[seg.document] or 0) + (e.words or 0)
-    local who = person(seg)
+    local who = coding.person(seg)
     if who then
       people[who] = true
       local dp = doc_people[seg.document] or {}
