@@ -9,9 +9,12 @@
 -- bigrams in a corpus of N = 14,307,668 bigrams): Ayatollah Ruhollah
 -- (C = 42, 20, 20) 18.38; Bette Midler (41, 27, 20) 17.98; Agatha
 -- Christie (30, 117, 20) 16.31; videocassette recorder (77, 59, 20) 15.94.
--- No published worked example with numbers was found for NPMI (Bouma 2009
--- defines it) or Jaccard; those are checked against their definitions and
--- the stated limit conventions.
+-- NPMI and Jaccard: their published worked examples (NPMI: gensim's
+-- direct-confirmation test, -0.113; Bouma 2009 p. 36 via the Wordless test
+-- suite, 1 / 0 / -1. Jaccard: scikit-learn's jaccard_score examples; SciPy's
+-- distance.jaccard examples) are checked in published_examples_spec.lua.
+-- This file checks them against their definitions and the stated limit
+-- conventions.
 local cooccur = require "thematic.analysis.cooccur"
 
 local function pair(result, a, b)

@@ -12,10 +12,14 @@
 --    equal relative frequencies -> 0; each doubling adds 1.
 --  * Chi-square critical values for 1 df, as printed in standard tables and on
 --    the UCREL page: 3.84 (p = 0.05), 6.63 (0.01), 10.83 (0.001), 15.13 (0.0001).
+--  %DIFF: two published worked examples (Gabrielatos & Marchi 2011, slide
+--  p. 18: 88.7; Gabrielatos & Marchi 2012, pp. 21-22: 1481.83, both as quoted
+--  with their inputs in the Wordless test suite) are checked in
+--  published_examples_spec.lua; the %DIFF values in this file are
+--  hand-derived (stated inline).
 --  No published worked example of Pearson's chi-square for a word-frequency
---  2x2 table, nor of %DIFF with its inputs, was found in the sources
---  available; those two are checked against hand-derived values (stated
---  inline) and against the 2x2 shortcut formula.
+--  2x2 table was found in the sources available; it is checked against
+--  hand-derived values (stated inline) and against the 2x2 shortcut formula.
 local keyness = require "thematic.analysis.keyness"
 
 local function row_of(rows, term)
