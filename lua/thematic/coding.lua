@@ -151,7 +151,9 @@ function M.coder(codebook, opts)
   local prep = prepare(codebook)
   return function(doc, each)
     local coded = { codebook = codebook, segments = {} }
-    local speakers = has_speakers(doc)
+    -- a part of a file read in parts knows it for the whole file
+    local speakers = doc.has_speakers
+    if speakers == nil then speakers = has_speakers(doc) end
     for _, seg in ipairs(doc.segments) do
       if (not seg.interviewer or opts.include_interviewer) and
          (seg.speaker or not speakers or opts.include_unattributed) then

@@ -136,13 +136,7 @@ function M.read_file(path, opts)
   return docs
 end
 
--- Number of line ends (CRLF, CR, LF) in s.
-local function line_ends(s)
-  local _, lf = gsub(s, "\n", "")
-  local _, cr = gsub(s, "\r", "")
-  local _, crlf = gsub(s, "\r\n", "")
-  return lf + cr - crlf
-end
+local line_ends = encoding.line_ends
 
 -- Split a turn-level segment into paragraph or sentence segments.
 local function split(seg, text, level)
@@ -221,6 +215,28 @@ function M.shard(files, k, n)
   return kept
 end
 
+-- Files bigger than this are read in parts when the caller streams
+-- (`opts.each`): a plain-text transcript of gigabytes then never has to fit
+-- in memory at once.
+M.STREAM_BYTES = 64 * 1024 * 1024
+-- ... in parts of about this size.
+M.PART_BYTES = 8 * 1024 * 1024
+
+-- Is this a file to read in parts? A .txt or .md transcript (not MEDLINE,
+-- not UTF-16) bigger than STREAM_BYTES.
+local function streams(path)
+  local kind = M.kind(path)
+  if kind ~= "txt" and kind ~= "md" then return false end
+  local size = lfs.attributes(path, "size")
+  if not size or size <= M.STREAM_BYTES then return false end
+  local f = io.open(path, "rb")
+  if not f then return false end
+  local head = gsub(f:read(4096) or "", "^\239\187\191", "")
+  f:close()
+  if find(head, "^\255\254") or find(head, "^\254\255") then return false end
+  return not require("thematic.readers.medline").sniff(head)
+end
+
 --- Load a corpus.
 -- @tparam string|table paths a file, a folder, or an array of them
 -- @tparam[opt] table opts `level` = `"turn"` (default), `"paragraph"` or
@@ -231,7 +247,9 @@ end
 --   `progress` = function(i, n, path) called before each file; `each` =
 --   function(document) called with each document as it is read, which is
 --   then not kept in `documents` (streaming: memory holds one file at a
---   time)
+--   time; a .txt or .md file bigger than `STREAM_BYTES` comes in parts of
+--   about `PART_BYTES`, documents with the same `id` and `part` = 1, 2, …,
+--   see `thematic.readers.text.stream`)
 -- @treturn table|nil the corpus: `documents`, `ndocuments`, `participants`,
 --   `warnings`
 -- @treturn table|string errors: an array of `"path:line: what is wrong"`
@@ -288,27 +306,89 @@ function M.load(paths, opts)
   -- An empty shard (more workers or machines than files) is not an error.
   local found_any = #files > 0
   if opts.shard then files = M.shard(files, opts.shard[1], opts.shard[2]) end
-  for fileno, f in ipairs(files) do
-    if opts.progress then opts.progress(fileno, #files, f.path) end
-    local docs, err = M.read_file(f.path, read_opts)
-    if not docs then
-      errors[#errors + 1] = err
-    else
-      local rel = f.path
-      if sub(rel, 1, #f.root + 1) == f.root .. "/" then rel = sub(rel, #f.root + 2) end
-      local attrs = {}
-      local top = match(rel, "^([^/]+)/")
-      if top then attrs.type = folder_type(top) end
-      if manifest then
-        local key = f.path
-        if sub(key, 1, #mdir + 1) == mdir .. "/" then key = sub(key, #mdir + 2) end
-        local row = manifest[key] or manifest[basename(f.path)]
+  -- A document read: its segments split to the level asked for, and joined
+  -- to the people who said them; then given to `each` or kept.
+  local function deliver(doc, f)
+    local segs = {}
+    for _, seg in ipairs(doc.segments) do
+      for _, s in ipairs(level == "turn" and { seg } or split(seg, doc.text, level)) do
+        segs[#segs + 1] = s
+      end
+    end
+    -- One attributes table per person and document, shared by their
+    -- segments (read-only): a long transcript has millions of turns.
+    local shared = {}
+    local function attributes_for(row)
+      local key = row or false
+      local merged = shared[key]
+      if not merged then
+        merged = {}
+        for k, v in pairs(doc.attributes) do merged[k] = v end
         if row then
-          row.used = true
-          for k, v in pairs(row.attrs) do attrs[k] = v end
+          for k, v in pairs(row.attributes) do merged[k] = v end
+        end
+        shared[key] = merged
+      end
+      return merged
+    end
+    for _, s in ipairs(segs) do
+      s.document = doc.id
+      local merged = attributes_for(nil)
+      if s.speaker then
+        local row = participants_mod.lookup(people, s.speaker)
+        if row then
+          s.participant = row.id
+          merged = attributes_for(row)
+          if participants_mod.is_interviewer(row) then
+            s.interviewer, s.role = true, "interviewer"
+          end
+        elseif people and not s.interviewer then
+          local k = transcript.normalize_label(s.speaker)
+          if not unknown_seen[k] then
+            unknown_seen[k] = true
+            warnings[#warnings + 1] = format("%s:%s: speaker '%s' has no row in %s",
+              f.path, tostring(s.line or "?"), s.speaker, people.path or "the participants file")
+          end
         end
       end
-      for i, d in ipairs(docs) do
+      s.attributes = merged
+    end
+    doc.segments = segs
+    -- the parts of a file read in parts are one document
+    if (doc.part or 1) == 1 then c.ndocuments = c.ndocuments + 1 end
+    if opts.each then
+      opts.each(doc)   -- streaming: the caller keeps what it needs
+    else
+      c.documents[#c.documents + 1] = doc
+    end
+  end
+  for fileno, f in ipairs(files) do
+    if opts.progress then opts.progress(fileno, #files, f.path) end
+    local rel = f.path
+    if sub(rel, 1, #f.root + 1) == f.root .. "/" then rel = sub(rel, #f.root + 2) end
+    local attrs = {}
+    local top = match(rel, "^([^/]+)/")
+    if top then attrs.type = folder_type(top) end
+    if manifest then
+      local key = f.path
+      if sub(key, 1, #mdir + 1) == mdir .. "/" then key = sub(key, #mdir + 2) end
+      local row = manifest[key] or manifest[basename(f.path)]
+      if row then
+        row.used = true
+        for k, v in pairs(row.attrs) do attrs[k] = v end
+      end
+    end
+    local ok, err
+    if opts.each and streams(f.path) then
+      ok, err = require("thematic.readers.text").stream(f.path, read_opts, function(part)
+        part.id, part.path, part.attributes = rel, f.path, attrs
+        deliver(part, f)
+      end, M.PART_BYTES)
+    else
+      local docs
+      docs, err = M.read_file(f.path, read_opts)
+      ok = docs ~= nil
+      for i, d in ipairs(docs or {}) do
         local id = #docs > 1 and (rel .. "#" .. i) or rel
         local doc
         if d.record then
@@ -319,59 +399,10 @@ function M.load(paths, opts)
           doc = d
           doc.id, doc.path, doc.attributes = id, f.path, attrs
         end
-        local segs = {}
-        for _, seg in ipairs(doc.segments) do
-          for _, s in ipairs(level == "turn" and { seg } or split(seg, doc.text, level)) do
-            segs[#segs + 1] = s
-          end
-        end
-        -- One attributes table per person and document, shared by their
-        -- segments (read-only): a long transcript has millions of turns.
-        local shared = {}
-        local function attributes_for(row)
-          local key = row or false
-          local merged = shared[key]
-          if not merged then
-            merged = {}
-            for k, v in pairs(doc.attributes) do merged[k] = v end
-            if row then
-              for k, v in pairs(row.attributes) do merged[k] = v end
-            end
-            shared[key] = merged
-          end
-          return merged
-        end
-        for _, s in ipairs(segs) do
-          s.document = doc.id
-          local merged = attributes_for(nil)
-          if s.speaker then
-            local row = participants_mod.lookup(people, s.speaker)
-            if row then
-              s.participant = row.id
-              merged = attributes_for(row)
-              if participants_mod.is_interviewer(row) then
-                s.interviewer, s.role = true, "interviewer"
-              end
-            elseif people and not s.interviewer then
-              local k = transcript.normalize_label(s.speaker)
-              if not unknown_seen[k] then
-                unknown_seen[k] = true
-                warnings[#warnings + 1] = format("%s:%s: speaker '%s' has no row in %s",
-                  f.path, tostring(s.line or "?"), s.speaker, people.path or "the participants file")
-              end
-            end
-          end
-          s.attributes = merged
-        end
-        doc.segments = segs
-        c.ndocuments = c.ndocuments + 1
-        if opts.each then
-          opts.each(doc)   -- streaming: the caller keeps what it needs
-        else
-          c.documents[#c.documents + 1] = doc
-        end
+        deliver(doc, f)
       end
     end
+    if not ok then errors[#errors + 1] = err end
   end
   if manifest then
     local unused = {}

@@ -432,11 +432,49 @@ local function accept_fn(opts, counts)
   end
 end
 
+-- Counts one line's candidate label into the label statistics.
+local function tally(stats, c)
+  c.norm = normalize_label(c.label)
+  if c.form ~= "nocolon" then
+    local counts = stats.counts
+    counts[c.norm] = (counts[c.norm] or 0) + 1
+    if c.form == "colon" then stats.colon_seen[c.norm] = true end
+  end
+end
+
+--- Label statistics of a transcript: how often each label is used as one.
+-- Whether `Tom:` is a speaker depends on the whole document (it must be
+-- used as a label twice), so a file too big to hold is read twice: once
+-- through `label_stats`, part by part, then each part is parsed with
+-- `opts.stats` (see `parse`).
+-- @tparam string text decoded text, whole lines
+-- @tparam[opt] table stats statistics of earlier parts, added to
+-- @treturn table stats
+function M.label_stats(text, stats)
+  stats = stats or { counts = {}, colon_seen = {} }
+  for line, s in lines(text) do
+    if find(line, "%S") then
+      local c = candidate(line, s)
+      if c and c.label then tally(stats, c) end
+    end
+  end
+  return stats
+end
+
 --- Split a transcript into speaker turns.
 -- @tparam string text decoded UTF-8 text (any line ends)
 -- @tparam[opt] table opts `labels` = a Lua pattern a label must match, or
 --   an array of label names (either replaces the default rules);
---   `known` = set of normalised labels always accepted (participants file)
+--   `known` = set of normalised labels always accepted (participants
+--   file). For one part of a document too big to hold: `stats` = the whole
+--   document's `label_stats`; `first_line` = the number of the part's
+--   first line (default 1); `partial` = true when more text follows, so
+--   the last turn is not closed but left for the next part: `turns.rest`
+--   is then the byte of `text` where its first line starts and
+--   `turns.rest_line` that line's number within the part (both nil when
+--   the part is a single turn: that turn is then returned, and
+--   `turns.open = {speaker=}` is to be given as `continues` to the next
+--   part, which goes on with it)
 -- @treturn table array of turns `{speaker=, start=, stop=, line=, text=,
 --   marks=, time=, role=, interviewer=}`; `speaker` is the label as
 --   written (nil for unlabelled paragraphs); `start`/`stop` span the speech
@@ -451,36 +489,38 @@ function M.parse(text, opts)
   if type(opts) ~= "table" then
     error(format("bad argument #2 to 'parse' (table expected, got %s)", type(opts)), 2)
   end
-  -- pass 1: candidates per line
-  local line_s, line_e, line_blank, line_c, counts, colon_seen = {}, {}, {}, {}, {}, {}
+  -- pass 1: candidates per line (and the label statistics, unless the
+  -- whole document's were given)
+  local given = opts.stats
+  local stats = given or { counts = {}, colon_seen = {} }
+  local line_s, line_e, line_blank, line_c = {}, {}, {}, {}
   local nlines = 0
   for line, s, e, n in lines(text) do
     nlines = n
     local blank = not find(line, "%S")
     local c = not blank and candidate(line, s) or nil
     if c and c.label then
-      c.norm = normalize_label(c.label)
-      if c.form ~= "nocolon" then
-        counts[c.norm] = (counts[c.norm] or 0) + 1
-        if c.form == "colon" then colon_seen[c.norm] = true end
-      end
+      if given then c.norm = normalize_label(c.label) else tally(stats, c) end
     end
     -- parallel arrays, not a table per line: a transcript can have
     -- millions of lines
     line_s[n], line_e[n], line_blank[n], line_c[n] = s, e, blank, c or false
   end
+  local colon_seen = stats.colon_seen
   for n = 1, nlines do
     local c = line_c[n]
     if c and c.form == "nocolon" then c.with_colon_seen = colon_seen[c.norm] end
   end
-  local accept = accept_fn(opts, counts)
+  local accept = accept_fn(opts, stats.counts)
+  local line_base = (opts.first_line or 1) - 1
   -- pass 2: turns
   local turns = {}
-  local cur -- { speaker=, cs=, ce=, line=, time= }
+  local cur -- { speaker=, cs=, ce=, line=, time=, from= (line where it opened) }
+  if opts.continues then cur = { speaker = opts.continues.speaker, from = 1 } end
   local function close()
     if cur and cur.cs then
       local t = {
-        speaker = cur.speaker, start = cur.cs, stop = cur.ce, line = cur.line,
+        speaker = cur.speaker, start = cur.cs, stop = cur.ce, line = cur.line + line_base,
         text = sub(text, cur.cs, cur.ce),
         marks = M.marks(text, cur.cs, cur.ce),
         time = cur.time and { start_ms = cur.time } or nil,
@@ -507,22 +547,29 @@ function M.parse(text, opts)
     local c = line_c[n]
     if c and c.label and accept(c, c.norm) then
       close()
-      cur = { speaker = c.label, line = n, time = c.time }
+      cur = { speaker = c.label, line = n, time = c.time, from = n }
       if c.ts then add(c.ts, line_e[n], n) end
     elseif c and c.form == "time" and not (cur and cur.speaker) then
       close()
-      cur = { time = c.time }
+      cur = { time = c.time, from = n }
       if c.ts then add(c.ts, line_e[n], n) end
     elseif c and c.form == "time" and not c.ts and cur then
       if not cur.time then cur.time = c.time end
     elseif line_blank[n] then
       if cur and not cur.speaker then close() end
     else
-      if not cur then cur = {} end
+      if not cur then cur = { from = n } end
       add(line_s[n], line_e[n], n)
     end
   end
-  close()
+  if opts.partial and cur and cur.from > 1 then
+    -- the last turn may go on in the next part: leave it to that part
+    turns.rest, turns.rest_line = line_s[cur.from], cur.from
+  else
+    -- a turn as long as the whole part: the next part goes on with it
+    if opts.partial and cur then turns.open = { speaker = cur.speaker } end
+    close()
+  end
   return turns
 end
 

@@ -12,7 +12,8 @@
 -- local text, err = enc.read_file("interview.txt")
 -- for line, s, e, n in enc.lines(text) do print(n, s, e, line) end
 
-local byte, find, format, sub = string.byte, string.find, string.format, string.sub
+local byte, find, format, gsub, sub = string.byte, string.find, string.format, string.gsub,
+  string.sub
 local concat = table.concat
 local utf8len, utf8char = utf8.len, utf8.char
 local open = io.open
@@ -98,19 +99,78 @@ function M.decode(bytes, label)
   local skip = 0
   if b1 == 0xEF and b2 == 0xBB and b3 == 0xBF then skip = 3 end
   local text = skip > 0 and sub(bytes, 4) or bytes
+  local err = M.check_utf8(text, label, skip)
+  if err then return nil, err end
+  return text, nil, "utf-8"
+end
+
+--- Check that text is UTF-8 without NUL bytes (binary files have them).
+-- @tparam string text
+-- @tparam string label the path, for messages
+-- @tparam[opt=0] integer base bytes of the file before `text` (a BOM, or
+--   the earlier parts of a file read in parts), so the message gives the
+--   offset into the file
+-- @treturn string|nil `"label: invalid UTF-8 at byte N"`, nil when valid
+function M.check_utf8(text, label, base)
+  base = base or 0
   local nul = find(text, "\0", 1, true)
   local ok, bad = utf8len(text)
-  if not ok or nul then
-    local at = (not ok and nul) and math.min(bad, nul) or (nul or bad)
-    local guess = nul and utf16_guess(text)
-    if guess then
-      return nil, format("%s: invalid UTF-8 at byte %d (NUL bytes: UTF-16%s without a "
-        .. "byte-order mark? Save it as UTF-8 or UTF-16 with a BOM)", label, at + skip,
-        guess == "le" and "LE" or "BE")
-    end
-    return nil, format("%s: invalid UTF-8 at byte %d", label, at + skip)
+  if ok and not nul then return nil end
+  local at = (not ok and nul) and math.min(bad, nul) or (nul or bad)
+  local guess = nul and utf16_guess(text)
+  if guess then
+    return format("%s: invalid UTF-8 at byte %d (NUL bytes: UTF-16%s without a "
+      .. "byte-order mark? Save it as UTF-8 or UTF-16 with a BOM)", label, at + base,
+      guess == "le" and "LE" or "BE")
   end
-  return text, nil, "utf-8"
+  return format("%s: invalid UTF-8 at byte %d", label, at + base)
+end
+
+--- Read a UTF-8 file in parts of about `size` bytes, each cut after a line
+-- end (a line longer than `size` stays whole), so a file bigger than memory
+-- can be walked. The BOM is dropped; each part is checked as `decode`
+-- checks a whole file.
+-- @tparam string path
+-- @tparam function fn called as `fn(part, offset)` (`offset`: bytes of the
+--   decoded text before the part); returning a value stops the walk and
+--   `parts` returns it
+-- @tparam[opt=8 MiB] integer size
+-- @treturn any|nil what `fn` returned, or nil
+-- @treturn string|nil message on an I/O or decoding error
+function M.parts(path, fn, size)
+  size = size or 8 * 1024 * 1024
+  local f, err = open(path, "rb")
+  if not f then return nil, err end
+  local carry, offset, skip = "", 0, 0
+  local first = true
+  while true do
+    local block = f:read(size)
+    if first and block then
+      first = false
+      if sub(block, 1, 3) == "\239\187\191" then block, skip = sub(block, 4), 3 end
+    end
+    local part
+    if block then
+      local cut = find(block, "\n[^\n]*$")
+      if not cut then
+        carry = carry .. block   -- no line end yet: read on
+      else
+        part, carry = carry .. sub(block, 1, cut), sub(block, cut + 1)
+      end
+    else
+      part, carry = carry, ""
+    end
+    if part and part ~= "" then
+      local bad = M.check_utf8(part, path, offset + skip)
+      if bad then f:close(); return nil, bad end
+      local ret = fn(part, offset)
+      offset = offset + #part
+      if ret ~= nil then f:close(); return ret end
+    end
+    if not block then break end
+  end
+  f:close()
+  return nil
 end
 
 --- Read and decode a file.
@@ -161,6 +221,16 @@ function M.lines(text)
     n = n + 1
     return sub(text, s, line_end), s, line_end, n
   end
+end
+
+--- The number of line ends (CRLF, CR, LF) in a text.
+-- @tparam string s
+-- @treturn integer
+function M.line_ends(s)
+  local _, lf = gsub(s, "\n", "")
+  local _, cr = gsub(s, "\r", "")
+  local _, crlf = gsub(s, "\r\n", "")
+  return lf + cr - crlf
 end
 
 --- The text with CRLF and CR turned into LF (for parsers that want one
