@@ -47,14 +47,33 @@ const char *th_language_name(const char *name) {
   }
 }
 
+#define FRONT_BYTES (sizeof(th_front) * 2 * TH_FRONT_SETS)
+
+/* Every entry empty: a length no key has. */
+static void front_clear(th_lexicon *lx) {
+  memset(lx->front, 0xFF, FRONT_BYTES);
+}
+
+/* The front cache is made once the lexicon has TH_FRONT_AFTER forms: a
+   lexicon that stems a word or two (stem(), a short segment) does not pay
+   for clearing a quarter of a megabyte. */
+#define TH_FRONT_AFTER 512
+
+static int front_new(th_lexicon *lx) {
+  lx->front_mem = th_realloc(&lx->alloc, NULL, 0, FRONT_BYTES + 64);
+  if (lx->front_mem == NULL) return TH_ENOMEM;
+  /* aligned, so that each set is one cache line */
+  lx->front = (th_front *)(void *)((char *)lx->front_mem +
+                                   (-(uintptr_t)lx->front_mem & 63));
+  front_clear(lx);
+  return TH_OK;
+}
+
 int th_lexicon_init(th_lexicon *lx, th_alloc alloc, const char *language) {
   memset(lx, 0, sizeof *lx);
   lx->alloc = alloc;
   th_strmap_init(&lx->raw, alloc);
   th_normalizer_init(&lx->nz, alloc, 0);
-  lx->front = th_realloc(&alloc, NULL, 0, TH_FRONT_SIZE * sizeof(th_front));
-  if (lx->front == NULL) return TH_ENOMEM;
-  memset(lx->front, 0, TH_FRONT_SIZE * sizeof(th_front));
   if (language) {
     lx->stemmer = sb_stemmer_new(language, "UTF_8");
     if (lx->stemmer == NULL) return TH_ESTEMMER;
@@ -64,8 +83,9 @@ int th_lexicon_init(th_lexicon *lx, th_alloc alloc, const char *language) {
 
 void th_lexicon_free(th_lexicon *lx) {
   th_strmap_free(&lx->raw);
-  th_free(&lx->alloc, lx->front, lx->front ? TH_FRONT_SIZE * sizeof(th_front) : 0);
+  th_free(&lx->alloc, lx->front_mem, lx->front_mem ? FRONT_BYTES + 64 : 0);
   lx->front = NULL;
+  lx->front_mem = NULL;
   th_free(&lx->alloc, lx->forms, lx->capforms * sizeof(th_form));
   lx->forms = NULL;
   lx->nforms = lx->capforms = 0;
@@ -78,7 +98,7 @@ void th_lexicon_free(th_lexicon *lx) {
 
 void th_lexicon_clear(th_lexicon *lx) {
   th_strmap_clear(&lx->raw);
-  if (lx->front) memset(lx->front, 0, TH_FRONT_SIZE * sizeof(th_front));
+  if (lx->front) front_clear(lx);
   lx->nforms = 0;
   lx->strings.len = 0;
 }
@@ -124,28 +144,31 @@ int th_lexicon_reserve(th_lexicon *lx, size_t text_len) {
   return th_buf_reserve(&lx->alloc, &lx->strings, forms * 16);
 }
 
-long th_lexicon_form(th_lexicon *lx, const char *raw, size_t len,
-                     th_kind kind, int *created) {
-  uint64_t h = th_hash(raw, len);
-  th_front *fr = &lx->front[h & (TH_FRONT_SIZE - 1)];
-  th_slot *slot;
+/* Puts a form found in the table into the front cache, as the newer of its
+   set (the older one leaves). */
+static void front_put(th_front *set, uint32_t tag, const char *raw,
+                      size_t len, uint32_t form) {
+  set[1] = set[0];
+  set[0].len = (uint32_t)len;
+  set[0].tag = tag;
+  set[0].form = form;
+  memcpy(set[0].key, raw, len);
+}
+
+long th_lexicon_form_slow(th_lexicon *lx, const char *raw, size_t len,
+                          uint64_t h, th_kind kind, int *created) {
+  th_slot *slot = th_strmap_get(&lx->raw, raw, len, h);
   th_form *f;
   int added;
   size_t norm_off;
   void *p;
-  *created = 0;
-  if (fr->hash == h && fr->len == len && memcmp(fr->key, raw, len) == 0)
-    return (long)fr->form;
-  slot = th_strmap_get(&lx->raw, raw, len, h);
   if (slot) {
-    if (len <= sizeof fr->key) {
-      fr->hash = h;
-      fr->form = slot->value;
-      fr->len = (uint32_t)len;
-      memcpy(fr->key, raw, len);
-    }
+    if (len <= TH_FRONT_KEY && lx->front)
+      front_put(th_front_set(lx, h), (uint32_t)(h >> 32), raw, len, slot->value);
     return (long)slot->value;
   }
+  if (lx->front == NULL && lx->nforms >= TH_FRONT_AFTER && front_new(lx) != TH_OK)
+    return -1;
   p = lx->forms;
   if (th_grow(&lx->alloc, &p, &lx->capforms, lx->nforms + 1, sizeof(th_form)) != TH_OK)
     return -1;
