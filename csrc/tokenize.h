@@ -23,6 +23,8 @@ typedef struct th_scanner {
   size_t first_bad;    /* offset of the first one, or (size_t)-1 */
   size_t bad_upto;     /* bytes before this offset have been counted */
   size_t at_next;      /* offset of the next '@' at or after pos, or len */
+  size_t at_local;     /* start of the run of e-mail local-part bytes
+                          that ends at at_next */
   /* UAX #29 state, carried from one segment to the next. */
   int prev_raw, prev, prev2, ri_run, at_sot;
 } th_scanner;

@@ -94,6 +94,32 @@ describe("thematic.tokens() in words mode", function()
   end)
 end)
 
+describe("thematic.tokens() on ASCII, eight bytes at a time", function()
+  -- The scanner reads ASCII eight bytes at a time where eight are left and
+  -- byte by byte near the end, and decides ASCII joiners from two bytes:
+  -- the same tokens wherever a word falls.
+  local line = "e-health 3.5 don't A&E a_b x.y 1,000 9;9 P01:text U.K. 2-a b-. 99'x "
+  local expect = { "e-health", "3.5", "don't", "A&E", "a_b", "x.y", "1,000", "9;9",
+                   "P01", "text", "U.K", "2-a", "b", "99", "x" }
+  it("finds the same tokens at every offset from the start and the end", function()
+    for k = 0, 16 do
+      local pad = ("  "):rep(k)
+      assert.same(expect, texts(pad .. line), k)
+      assert.same(expect, texts(line:sub(1, -2) .. pad), k)
+    end
+  end)
+
+  it("tells words from numbers in runs longer than eight bytes", function()
+    assert.same({ "word", "number", "word", "word", "number" },
+                kinds("abcdefghijklmnopq 1234567890123456789 12345678901234567a a1234567890123456 0.12345678901"))
+  end)
+
+  it("stops a run at the first byte that is not ASCII", function()
+    assert.same({ "abcdefgh\u{E9}ijk", "l\u{2019}ordre" },
+                texts("abcdefgh\u{E9}ijk l\u{2019}ordre"))
+  end)
+end)
+
 describe("thematic.tokens() with invalid UTF-8", function()
   local bad = {
     ["a lone continuation byte"] = "ab\x80cd",
