@@ -168,64 +168,94 @@ local function nocolon(head, s, off, time)
   return nil
 end
 
+-- Is byte c white space as Lua's %s has it (space, \t \n \v \f \r)?
+local function is_space(c) return c == 32 or (c ~= nil and c >= 9 and c <= 13) end
+
 -- Look at one line; return a candidate or nil.
 -- cand = { label=, ls=, le= (label span), ts= (first text byte or nil),
 --          time=ms, form="colon"|"timeline"|"alone"|"nocolon" }
+-- Most lines are speech, so each label form is first ruled out with plain
+-- searches (find with `plain`, which is memchr) before a pattern runs: a
+-- pattern that fails still tries every position of the line, and this
+-- runs on every line of every transcript.
 local function candidate(line, s)
+  local len = #line
+  local first = byte(line)
   -- Fast path for the commonest line, a long line of speech: with no colon
   -- or bracket in its head and no timestamp or Markdown at its start, only
   -- the "Label text" form (no colon) can apply.
-  if #line > HEAD_BYTES then
+  if len > HEAD_BYTES then
     local h = sub(line, 1, HEAD_BYTES)
-    if not find(h, "[:%[%(]") and not find(h, "^%s*[%*_%d]") then
+    if not find(h, ":", 1, true) and not find(h, "[", 1, true) and not find(h, "(", 1, true)
+       and not find(h, "^%s*[%*_%d]") then
       return nocolon(h, s, 0, nil)
     end
   end
   local off = 0
   local time
-  -- leading [00:01:23] or 00:01:23 timestamp
-  local o, t, cl, ws, ts_rest = match(line, "^%s*(%[?)(" .. TIME .. ")(%]?)(%s*)()")
-  if t and ((o == "[" and cl == "]") or (o == "" and cl == "" and (ws ~= "" or ts_rest > #line))) then
-    time = parse_time(t)
-    off = ts_rest - 1
-    if ts_rest > #line then return { time = time, form = "time" } end
+  -- leading [00:01:23] or 00:01:23 timestamp (starts with [, a digit or space)
+  if first and (first == 91 or (first >= 48 and first <= 57) or is_space(first)) then
+    local o, t, cl, ws, ts_rest = match(line, "^%s*(%[?)(" .. TIME .. ")(%]?)(%s*)()")
+    if t and ((o == "[" and cl == "]") or (o == "" and cl == "" and (ws ~= "" or ts_rest > len))) then
+      time = parse_time(t)
+      off = ts_rest - 1
+      if ts_rest > len then return { time = time, form = "time" } end
+    end
   end
-  local rest = sub(line, off + 1)
+  local rest = off > 0 and sub(line, off + 1) or line
   -- A label sits in the first few dozen bytes of a line: the label patterns
   -- look only there, so a long line of speech costs little (most lines of a
   -- transcript are speech). Forms that need the whole line to be a label
   -- (a name and a time, or a label alone) cannot match a long line.
   local head = #rest > HEAD_BYTES and sub(rest, 1, HEAD_BYTES) or rest
   local short = #rest <= HEAD_BYTES
+  local colon = find(head, ":", 1, true)
   -- Markdown: **Label:** text / **Label**: text / __Label:__
-  local ms_, mlabel, me_ = match(head, "^%s*[%*_][%*_]()([^%*_:\n]-)%s*:?[%*_][%*_]:?%s*()")
-  if mlabel and find(sub(rest, 1, me_ - 1), ":", 1, true) then
-    local ls = s + off + ms_ - 1
-    return { label = mlabel, ls = ls, le = ls + #mlabel - 1,
-             ts = me_ <= #rest and s + off + me_ - 1 or nil, time = time, form = "colon" }
+  if colon and (find(head, "*", 1, true) or find(head, "_", 1, true)) then
+    local ms_, mlabel, me_ = match(head, "^%s*[%*_][%*_]()([^%*_:\n]-)%s*:?[%*_][%*_]:?%s*()")
+    if mlabel and find(sub(rest, 1, me_ - 1), ":", 1, true) then
+      local ls = s + off + ms_ - 1
+      return { label = mlabel, ls = ls, le = ls + #mlabel - 1,
+               ts = me_ <= #rest and s + off + me_ - 1 or nil, time = time, form = "colon" }
+    end
   end
   -- Label [00:01:23]: text / Label (00:01:23): text
-  local p1, l2, t2, p2 = match(head, "^%s*()([^:%[%(]-)%s*[%[%(](" .. TIME .. ")[%]%)]%s*:%s*()")
-  if l2 and l2 ~= "" then
-    return { label = l2, ls = s + off + p1 - 1, le = s + off + p1 + #l2 - 2,
-             ts = p2 <= #rest and s + off + p2 - 1 or nil, time = parse_time(t2) or time,
-             form = "colon" }
+  if colon and (find(head, "[", 1, true) or find(head, "(", 1, true)) then
+    local p1, l2, t2, p2 = match(head, "^%s*()([^:%[%(]-)%s*[%[%(](" .. TIME .. ")[%]%)]%s*:%s*()")
+    if l2 and l2 ~= "" then
+      return { label = l2, ls = s + off + p1 - 1, le = s + off + p1 + #l2 - 2,
+               ts = p2 <= #rest and s + off + p2 - 1 or nil, time = parse_time(t2) or time,
+               form = "colon" }
+    end
   end
-  -- Speaker 1  0:03   (name and a time alone on a line)
-  local p3, l3, t3
-  if short then p3, l3, t3 = match(rest, "^%s*()(%S.-)%s+(" .. TIME .. ")%s*$") end
-  if l3 and not find(l3, ":", 1, true) and plausible(l3)
-     and not find(" " .. l3, "%s[^%u%d%(]") and not find(l3, "%S%s+%S+%s+%S+%s+%S+%s+%S") then
-    return { label = l3, ls = s + off + p3 - 1, le = s + off + p3 + #l3 - 2,
-             time = parse_time(t3), form = "timeline" }
+  -- Speaker 1  0:03   (name and a time alone on a line: it ends in a
+  -- digit, or in the . , : a time may end with, or in white space)
+  local last = byte(rest, -1)
+  if short and colon and ((last >= 48 and last <= 58) or last == 44 or last == 46
+                          or is_space(last)) then
+    local p3, l3, t3 = match(rest, "^%s*()(%S.-)%s+(" .. TIME .. ")%s*$")
+    if l3 and not find(l3, ":", 1, true) and plausible(l3)
+       and not find(" " .. l3, "%s[^%u%d%(]") and not find(l3, "%S%s+%S+%s+%S+%s+%S+%s+%S") then
+      return { label = l3, ls = s + off + p3 - 1, le = s + off + p3 + #l3 - 2,
+               time = parse_time(t3), form = "timeline" }
+    end
   end
-  -- Label: text  (colon followed by space or end of line)
-  local p4, l4, p5 = match(head, "^%s*()([^:]-)%s*:%s+()")
-  if not l4 then p4, l4 = match(rest, "^%s*()([^:]-)%s*:%s*$"); p5 = #rest + 1 end
-  if l4 and l4 ~= "" then
-    l4 = match(l4, "^(.-)%s*$")
-    return { label = l4, ls = s + off + p4 - 1, le = s + off + p4 + #l4 - 2,
-             ts = p5 <= #rest and s + off + p5 - 1 or nil, time = time, form = "colon" }
+  -- Label: text  (the first colon, followed by white space), or a label
+  -- that ends its line (the first colon, then only white space)
+  local lcolon, p5 = colon, nil
+  if colon and is_space(byte(head, colon + 1)) then
+    p5 = match(head, "^%s+()", colon + 1)
+  else
+    lcolon = colon or (not short and find(rest, ":", 1, true))
+    if lcolon and find(rest, "^%s*$", lcolon + 1) then p5 = #rest + 1 end
+  end
+  if p5 then
+    local p4 = find(rest, "%S")
+    if p4 < lcolon then
+      local l4 = match(sub(rest, p4, lcolon - 1), "^(.-)%s*$")
+      return { label = l4, ls = s + off + p4 - 1, le = s + off + p4 + #l4 - 2,
+               ts = p5 <= #rest and s + off + p5 - 1 or nil, time = time, form = "colon" }
+    end
   end
   -- Label alone on a line, no colon (P03 / INTERVIEWER)
   local p6, l6
@@ -271,8 +301,14 @@ function M.marks(text, from, to)
   local seg, base = sub(text, from, to), from - 1
   local out = {}
   local i, last = 1, #seg
+  -- the next [ and ( at or after i (false: none), found by plain search
+  -- and kept until passed (a "[%[%(]" pattern tries every byte)
+  local next_sq, next_par = 0, 0
   while i <= last do
-    local s = find(seg, "[%[%(]", i)
+    if next_sq and next_sq < i then next_sq = find(seg, "[", i, true) or false end
+    if next_par and next_par < i then next_par = find(seg, "(", i, true) or false end
+    local s = next_sq and next_par and (next_sq < next_par and next_sq or next_par)
+      or next_sq or next_par
     if not s then break end
     local close = byte(seg, s) == 91 and "]" or ")"
     local e = find(seg, close, s + 1, true)

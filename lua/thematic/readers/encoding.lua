@@ -206,10 +206,17 @@ end
 -- @treturn function iterator
 function M.lines(text)
   local pos, n, len = 1, 0, #text
+  -- The next \n and \r at or after `pos` (false: there is none), each
+  -- found with a plain search (memchr) and kept until passed: a pattern
+  -- such as "[\r\n]" would try a match at every byte of every line.
+  local next_lf, next_cr = 0, 0
   return function()
     if pos > len then return nil end
     local s = pos
-    local e = find(text, "[\r\n]", s)
+    if next_lf and next_lf < s then next_lf = find(text, "\n", s, true) or false end
+    if next_cr and next_cr < s then next_cr = find(text, "\r", s, true) or false end
+    local e = next_lf and next_cr and (next_lf < next_cr and next_lf or next_cr)
+      or next_lf or next_cr
     local line_end, nextpos
     if not e then
       line_end, nextpos = len, len + 1
