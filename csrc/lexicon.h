@@ -73,31 +73,6 @@ TH_HIDDEN void th_lexicon_clear(th_lexicon *lx);
    does not copy it over and over. */
 TH_HIDDEN int th_lexicon_reserve(th_lexicon *lx, size_t text_len);
 
-/* Are a[0..len) and b[0..len) equal, for len <= TH_FRONT_KEY? Two or three
-   overlapping loads instead of a loop or a call to memcmp: most words are
-   a few bytes long, and this is on the path of every token. */
-static inline int th_same_short(const char *a, const char *b, size_t len) {
-  if (len >= 8) {
-    uint64_t x, y, u, v;
-    memcpy(&x, a, 8); memcpy(&y, b, 8);
-    memcpy(&u, a + len - 8, 8); memcpy(&v, b + len - 8, 8);
-    if ((x ^ y) | (u ^ v)) return 0;
-    if (len > 16) {
-      memcpy(&x, a + 8, 8); memcpy(&y, b + 8, 8);
-      return x == y;
-    }
-    return 1;
-  }
-  if (len >= 4) {
-    uint32_t x, y, u, v;
-    memcpy(&x, a, 4); memcpy(&y, b, 4);
-    memcpy(&u, a + len - 4, 4); memcpy(&v, b + len - 4, 4);
-    return ((x ^ y) | (u ^ v)) == 0;
-  }
-  return len == 0 || (a[0] == b[0] && a[len / 2] == b[len / 2] &&
-                      a[len - 1] == b[len - 1]);
-}
-
 /* The set of a hash (lx->front must exist). */
 static inline th_front *th_front_set(const th_lexicon *lx, uint64_t h) {
   return &lx->front[2 * (h & (TH_FRONT_SETS - 1))];

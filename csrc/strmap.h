@@ -10,10 +10,6 @@
 
 #include "th_common.h"
 
-/* Keys up to TH_INLINE_KEY bytes live in the slot itself, so finding a
-   short word costs one cache line, not two. */
-#define TH_INLINE_KEY 16
-
 /* Eight bytes at a time, each block folded in with a multiply and a shift
    (the finaliser of splitmix64): word forms are short, and a byte-wise
    hash such as FNV-1a spends a dependent multiply on every byte. 0 is
@@ -49,13 +45,45 @@ static inline uint64_t th_hash(const char *s, size_t len) {
   return h ? h : 1;
 }
 
+/* Are a[0..len) and b[0..len) equal, for len <= 24? Two or three
+   overlapping loads instead of a loop or a call to memcmp: most words are
+   a few bytes long, and this is on the path of every token. */
+static inline int th_same_short(const char *a, const char *b, size_t len) {
+  if (len >= 8) {
+    uint64_t x, y, u, v;
+    memcpy(&x, a, 8); memcpy(&y, b, 8);
+    memcpy(&u, a + len - 8, 8); memcpy(&v, b + len - 8, 8);
+    if ((x ^ y) | (u ^ v)) return 0;
+    if (len > 16) {
+      memcpy(&x, a + 8, 8); memcpy(&y, b + 8, 8);
+      return x == y;
+    }
+    return 1;
+  }
+  if (len >= 4) {
+    uint32_t x, y, u, v;
+    memcpy(&x, a, 4); memcpy(&y, b, 4);
+    memcpy(&u, a + len - 4, 4); memcpy(&v, b + len - 4, 4);
+    return ((x ^ y) | (u ^ v)) == 0;
+  }
+  return len == 0 || (a[0] == b[0] && a[len / 2] == b[len / 2] &&
+                      a[len - 1] == b[len - 1]);
+}
+
+/* Keys up to TH_INLINE_KEY bytes live in the slot itself, so finding a
+   short word costs one cache line, not two; longer ones in the arena. */
+#define TH_INLINE_KEY 8
+
+/* 16 bytes, four to a cache line: the tables are half the size they were
+   with a 64-bit hash and 16 inline bytes in each slot, and a table of a
+   few hundred thousand forms is megabytes that are faulted in, cleared
+   and missed in the caches. */
 typedef struct th_slot {
-  uint64_t hash;       /* 0 marks an empty slot */
-  uint32_t key_len;
+  uint32_t tag;        /* 0 marks an empty slot; see slot_tag in strmap.c */
   uint32_t value;
   union {
     char inl[TH_INLINE_KEY];
-    uint32_t off;      /* into keys, for longer keys */
+    struct { uint32_t off, len; } ext;   /* in keys, for longer keys */
   } key;
 } th_slot;
 
@@ -74,7 +102,8 @@ TH_HIDDEN void th_strmap_clear(th_strmap *m);
 /* Makes room for count keys without further rehashing. */
 TH_HIDDEN int th_strmap_reserve(th_strmap *m, size_t count);
 
-/* The slot holding key, or NULL. */
+/* The slot holding key, or NULL. hash is always th_hash(key, len): the
+   table hashes keys again when it grows. */
 TH_HIDDEN th_slot *th_strmap_get(const th_strmap *m, const char *key,
                                  size_t len, uint64_t hash);
 
@@ -83,8 +112,5 @@ TH_HIDDEN th_slot *th_strmap_get(const th_strmap *m, const char *key,
 TH_HIDDEN th_slot *th_strmap_put(th_strmap *m, const char *key, size_t len,
                                  uint64_t hash, uint32_t value, int *added);
 
-static inline const char *th_slot_key(const th_strmap *m, const th_slot *s) {
-  return s->key_len <= TH_INLINE_KEY ? s->key.inl : m->keys.data + s->key.off;
-}
 
 #endif
