@@ -52,7 +52,7 @@ local function prepare(codebook)
   local pattern_text = {}
   for id, p in pairs(index.pattern) do pattern_text[id] = p.text end
   return { matcher = matcher, index = index, anc_num = anc_num, anc_path = anc_path,
-           pattern_text = pattern_text }
+           pattern_text = pattern_text, scan_opts = { counts = false } }
 end
 
 -- The coded entry of one segment.
@@ -60,11 +60,13 @@ local function code_segment(prep, doc, seg)
   -- the matcher directly (not codebook:scan): this runs once per segment,
   -- so per-call work that no analysis reads is left out
   local index = prep.index
-  local res = prep.matcher:scan(doc.text, { from = seg.start, to = seg.stop, skip = seg.marks,
-                                            counts = false })
+  -- one options table, refilled (scan reads it before returning)
+  local opts = prep.scan_opts
+  opts.from, opts.to, opts.skip = seg.start, seg.stop, seg.marks
+  local res = prep.matcher:scan(doc.text, opts)
   local entry = { segment = seg, document = doc, words = res.words, hits = res.hits,
                   codes = {}, negated = {}, rollup = {} }
-  local spans = {}   -- (ancestor number, start) pairs already rolled up
+  local spans = res.hits[1] and {}   -- (ancestor number, start) pairs already rolled up
   for _, h in ipairs(res.hits) do
     local n = h.code
     local path = index.code[n].path

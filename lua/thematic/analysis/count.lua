@@ -65,6 +65,7 @@ end
 function M.counter(codebook, by)
   local out, by_doc = {}, {}
   local parents = parents_of(codebook)
+  local nby, keyparts = #by, {}   -- keyparts: reused for every entry
   local function add(e)
     local doc = e.segment.document
     local p = by_doc[doc]
@@ -73,14 +74,12 @@ function M.counter(codebook, by)
       by_doc[doc] = p
       out[#out + 1] = p
     end
-    local values, keyparts = {}, {}
-    for i, attr in ipairs(by) do
-      values[attr] = group_value(e, attr)
-      keyparts[i] = values[attr]
-    end
-    local key = #by > 0 and concat(keyparts, " | ") or "all"
+    for i = 1, nby do keyparts[i] = group_value(e, by[i]) end
+    local key = nby > 0 and concat(keyparts, " | ", 1, nby) or "all"
     local g = p.groups[key]
     if not g then
+      local values = {}
+      for i = 1, nby do values[by[i]] = keyparts[i] end
       g = new_group(values)
       p.groups[key] = g
     end
@@ -88,22 +87,18 @@ function M.counter(codebook, by)
     g.segments = g.segments + 1
     local who = coding.person(e.segment)
     if who then g.participants[who] = true end
-    local touched = {}
+    -- every code in the rollup was hit in this segment
     for path, n in pairs(e.rollup) do
       local c = cell(g, path)
       c.hits = c.hits + n
-      touched[path] = true
+      c.segments = c.segments + 1
+      if who then c.participants[who] = true end
     end
     for path, n in pairs(e.negated) do
       for _, anc in ipairs(parents[path] or { path }) do
         local c = cell(g, anc)
         c.negated = c.negated + n
       end
-    end
-    for path in pairs(touched) do
-      local c = g.codes[path]
-      c.segments = c.segments + 1
-      if who then c.participants[who] = true end
     end
   end
   return add, out
