@@ -228,11 +228,16 @@ local function candidate(line, s)
                form = "colon" }
     end
   end
-  -- Speaker 1  0:03   (name and a time alone on a line: it ends in a
-  -- digit, or in the . , : a time may end with, or in white space)
-  local last = byte(rest, -1)
-  if short and colon and ((last >= 48 and last <= 58) or last == 44 or last == 46
-                          or is_space(last)) then
+  -- Speaker 1  0:03   (name and a time alone on a line: past any white
+  -- space and . , : at its end, it ends in a digit)
+  local last = #rest
+  if short and colon then
+    while is_space(byte(rest, last)) do last = last - 1 end
+    local c = byte(rest, last)
+    while c == 44 or c == 46 or c == 58 do last = last - 1; c = byte(rest, last) end
+  end
+  local digit = byte(rest, last)
+  if short and colon and digit and digit >= 48 and digit <= 57 then
     local p3, l3, t3 = match(rest, "^%s*()(%S.-)%s+(" .. TIME .. ")%s*$")
     if l3 and not find(l3, ":", 1, true) and plausible(l3)
        and not find(" " .. l3, "%s[^%u%d%(]") and not find(l3, "%S%s+%S+%s+%S+%s+%S+%s+%S") then
