@@ -129,6 +129,27 @@ describe("thematic.transcript", function()
     end)
   end)
 
+  describe("parse() at the edges of the label forms", function()
+    it("reads a name and a time that end with a full stop as a timed label", function()
+      local t = transcript.parse("Speaker 1  0:03.\nHello there.\nSpeaker 2  0:09\nHi.\n")
+      assert.same({ "Speaker 1", "Speaker 2" }, { t[1].speaker, t[2].speaker })
+      assert.same({ 3000, 9000 }, { t[1].time.start_ms, t[2].time.start_ms })
+    end)
+
+    it("keeps a sentence that ends in a full stop as speech", function()
+      local t = transcript.parse("P01: We met at 10:30.\nP01: Then at 11:15.\n")
+      assert.equal(2, #t)
+      assert.same({ "We met at 10:30.", "Then at 11:15." }, { t[1].text, t[2].text })
+    end)
+
+    it("finds marks in a turn without searching past it", function()
+      local text = "P01: no marks here\nP02: one (laughs) mark\n" .. ("[x]"):rep(3)
+      local t = transcript.parse(text)
+      assert.equal(0, #t[1].marks)
+      assert.equal("(laughs)", text:sub(t[2].marks[1], t[2].marks[2]))
+    end)
+  end)
+
   describe("sentences()", function()
     it("splits on . ! ? … but not after abbreviations", function()
       local text = "Dr. Khan said so. It was e.g. fine! \"Yes\" he said… Then Mr Li left? No."
