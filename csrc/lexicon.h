@@ -83,13 +83,10 @@ TH_HIDDEN long th_lexicon_form_slow(th_lexicon *lx, const char *raw,
                                     size_t len, uint64_t hash, th_kind kind,
                                     int *created);
 
-/* The form of raw[0..len) (created on first sight). Returns its index, or
-   -1 when out of memory. *created tells whether it is new. Inline, so that
-   a token found in the front cache costs no call. */
-static inline long th_lexicon_form(th_lexicon *lx, const char *raw,
-                                   size_t len, th_kind kind, int *created) {
-  uint64_t h = th_hash(raw, len);
-  *created = 0;
+/* The form of raw[0..len) (hash h = th_hash(raw, len)) if the front cache
+   has it, or -1. */
+static inline long th_lexicon_front(const th_lexicon *lx, const char *raw,
+                                    size_t len, uint64_t h) {
   if (lx->front && len <= TH_FRONT_KEY) {
     uint32_t tag = (uint32_t)(h >> 32);
     const th_front *set = th_front_set(lx, h);
@@ -100,7 +97,31 @@ static inline long th_lexicon_form(th_lexicon *lx, const char *raw,
         th_same_short(set[1].key, raw, len))
       return (long)set[1].form;
   }
-  return th_lexicon_form_slow(lx, raw, len, h, kind, created);
+  return -1;
+}
+
+/* Starts loading the table slot of hash h into the cache, for a caller
+   that will look it up a few tokens later (th_lexicon_form_slow): the
+   forms the front cache lacks are rare, so their slots are far away in
+   memory, and waiting for them one at a time is most of their cost. */
+static inline void th_lexicon_prefetch(const th_lexicon *lx, uint64_t h) {
+#if defined(__GNUC__)
+  if (lx->raw.nslots)
+    __builtin_prefetch(&lx->raw.slots[h & (lx->raw.nslots - 1)]);
+#else
+  (void)lx; (void)h;
+#endif
+}
+
+/* The form of raw[0..len) (created on first sight). Returns its index, or
+   -1 when out of memory. *created tells whether it is new. Inline, so that
+   a token found in the front cache costs no call. */
+static inline long th_lexicon_form(th_lexicon *lx, const char *raw,
+                                   size_t len, th_kind kind, int *created) {
+  uint64_t h = th_hash(raw, len);
+  long fi = th_lexicon_front(lx, raw, len, h);
+  *created = 0;
+  return fi >= 0 ? fi : th_lexicon_form_slow(lx, raw, len, h, kind, created);
 }
 
 /* Normalise then stem one word into out (appended). */

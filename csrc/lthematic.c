@@ -288,6 +288,39 @@ static int l_language_name(lua_State *L) {
   return 1;
 }
 
+/* A token of stem_counts waiting for its form. */
+typedef struct pending {
+  size_t start, len;
+  uint64_t hash;
+} pending;
+
+#define PENDING 16  /* cache misses in flight: fewer measured slower */
+
+/* Counts the token p, making its form (and its tally, and its stop-word
+   flag) on first sight. */
+static int count_form(lexbox *b, const char *s, const pending *p) {
+  int created = 0;
+  long fi = th_lexicon_form_slow(&b->lx, s + p->start, p->len, p->hash,
+                                 TH_KIND_WORD, &created);
+  if (fi < 0) return TH_ENOMEM;
+  if (created) {
+    void *q = b->tally;
+    size_t old = b->captally;
+    if (th_grow(&b->lx.alloc, &q, &b->captally, (size_t)fi + 1, sizeof(uint32_t)) != TH_OK)
+      return TH_ENOMEM;
+    b->tally = q;
+    memset(b->tally + old, 0, (b->captally - old) * sizeof(uint32_t));
+    if (b->stop.count) {
+      th_form *f = &b->lx.forms[fi];
+      const char *nm = th_form_norm(&b->lx, f);
+      if (th_strmap_get(&b->stop, nm, f->norm_len, th_hash(nm, f->norm_len)))
+        f->flags |= TH_FORM_STOP;
+    }
+  }
+  b->tally[fi]++;
+  return TH_OK;
+}
+
 /*
 ** stem_counts(text [, lang [, opts]]) -> {stem = count}, words
 ** lang "none" counts normalised forms without stemming.
@@ -304,6 +337,8 @@ static int l_stem_counts(lua_State *L) {
   th_scanner sc;
   th_kind kind;
   lua_Integer words = 0;
+  pending pend[PENDING];
+  size_t head = 0, npend = 0;
   int box;
   if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
   b = new_lexbox(L, lang);
@@ -330,28 +365,31 @@ static int l_stem_counts(lua_State *L) {
   lua_settop(L, box);
   if (th_lexicon_reserve(&b->lx, len) != TH_OK) return raise_status(L, TH_ENOMEM);
   th_scanner_init(&sc, s, len);
+  /* Tokens the front cache lacks wait in a ring while their table slots
+     are fetched (th_lexicon_prefetch) and the scanner moves on; they are
+     looked up in the order they came, so forms are made in text order. */
   while (th_next_word(&sc, &start, &end, &kind)) {
-    int created;
+    uint64_t h;
     long fi;
     if (kind != TH_KIND_WORD) continue;
-    fi = th_lexicon_form(&b->lx, s + start, end - start, kind, &created);
-    if (fi < 0) return raise_status(L, TH_ENOMEM);
-    if (created) {
-      void *p = b->tally;
-      size_t old = b->captally;
-      if (th_grow(&b->lx.alloc, &p, &b->captally, (size_t)fi + 1, sizeof(uint32_t)) != TH_OK)
-        return raise_status(L, TH_ENOMEM);
-      b->tally = p;
-      memset(b->tally + old, 0, (b->captally - old) * sizeof(uint32_t));
-      if (b->stop.count) {
-        th_form *f = &b->lx.forms[fi];
-        const char *nm = th_form_norm(&b->lx, f);
-        if (th_strmap_get(&b->stop, nm, f->norm_len, th_hash(nm, f->norm_len)))
-          f->flags |= TH_FORM_STOP;
-      }
-    }
-    b->tally[fi]++;
     words++;
+    h = th_hash(s + start, end - start);
+    if ((fi = th_lexicon_front(&b->lx, s + start, end - start, h)) >= 0) {
+      b->tally[fi]++;
+      continue;
+    }
+    th_lexicon_prefetch(&b->lx, h);
+    if (npend == PENDING && count_form(b, s, &pend[head]) != TH_OK)
+      return raise_status(L, TH_ENOMEM);
+    pend[head].start = start;
+    pend[head].len = end - start;
+    pend[head].hash = h;
+    head = (head + 1) % PENDING;
+    if (npend < PENDING) npend++;
+  }
+  for (; npend > 0; npend--) {
+    if (count_form(b, s, &pend[(head + PENDING - npend) % PENDING]) != TH_OK)
+      return raise_status(L, TH_ENOMEM);
   }
   /* Add up the forms of each stem here, so the Lua table is made once, at
      its final size, with one string per stem. */
