@@ -23,9 +23,8 @@ typedef struct th_form {
   uint32_t norm_off, norm_len;   /* into lex->strings */
   uint32_t stem_off, stem_len;
   uint32_t terms_off, nterms;    /* into the matcher's term pool */
-  uint32_t count, gen;           /* per-call counting (stem_counts) */
   uint8_t kind, flags;
-} th_form;
+} th_form;                       /* 28 bytes */
 
 /* A small cache in front of the form table: the few thousand most frequent
    words make most of the tokens of any text (the top 8192 forms are 87% of
