@@ -461,6 +461,15 @@ static int sentence_end_between(const char *text, size_t a, size_t b) {
   return 0;
 }
 
+/* A token of a batch waiting for its form. */
+typedef struct pending {
+  size_t tok;          /* index in m->toks */
+  uint64_t hash;
+  th_kind kind;
+} pending;
+
+#define SCAN_BATCH 64   /* tokens; about 10 of them miss the front cache */
+
 int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
                     const th_range *skip, size_t nskip) {
   th_scanner sc;
@@ -488,34 +497,69 @@ int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
   m->ntoks = 0;
   th_scanner_init(&sc, text + from, to - from);
   for (;;) {
-    int more = th_next_word(&sc, &start, &end, &kind);
-    if (more) {
+    /* Tokens come in batches: those whose form the front cache has are
+       done at once; for the others the form table's slot is prefetched,
+       and they are looked up (in text order, so forms are made in the
+       same order) once the batch is read, with their misses in flight
+       together rather than one after another. */
+    pending miss[SCAN_BATCH];
+    size_t nmiss = 0, k, batch_end = m->ntoks + SCAN_BATCH;
+    int more = 1;
+    while (m->ntoks < batch_end &&
+           (more = th_next_word(&sc, &start, &end, &kind)) != 0) {
+      uint64_t h;
       long fi;
-      int created;
       th_token *tok;
       void *p;
       start += from;
       end += from;
       while (next_skip < nskip && skip[next_skip].end <= start) next_skip++;
       if (next_skip < nskip && skip[next_skip].start <= start) continue;
-      fi = th_lexicon_form(&m->lex, text + start, end - start, kind, &created);
-      if (fi < 0) return TH_ENOMEM;
-      if (!(m->lex.forms[fi].flags & TH_FORM_TERMS) &&
-          (rc = compute_terms(m, (uint32_t)fi, text + start, end - start)) != TH_OK)
-        return rc;
       if (kind == TH_KIND_WORD || kind == TH_KIND_NUMBER) m->words++;
       p = m->toks;
       if ((rc = th_grow(&m->alloc, &p, &m->captoks, m->ntoks + 1,
                         sizeof(th_token))) != TH_OK) return rc;
       m->toks = p;
-      tok = &m->toks[m->ntoks++];
+      tok = &m->toks[m->ntoks];
       tok->start = start;
       tok->end = end;
-      tok->form = (uint32_t)fi;
       tok->brk = (unsigned char)sentence_end_between(text, prev_end, start);
+      prev_end = end;
+      h = th_hash(text + start, end - start);
+      fi = th_lexicon_front(&m->lex, text + start, end - start, h);
+      if (fi >= 0) {
+        /* (a form in the front cache has its terms, unless computing them
+           ran out of memory in an earlier scan) */
+        if (!(m->lex.forms[fi].flags & TH_FORM_TERMS) &&
+            (rc = compute_terms(m, (uint32_t)fi, text + start, end - start)) != TH_OK)
+          return rc;
+        tok = &m->toks[m->ntoks];
+        tok->form = (uint32_t)fi;
+        tok->negcue = (m->lex.forms[fi].flags & TH_FORM_NEGCUE) != 0;
+      } else {
+        th_lexicon_prefetch(&m->lex, h);
+        miss[nmiss].tok = m->ntoks;
+        miss[nmiss].hash = h;
+        miss[nmiss].kind = kind;
+        nmiss++;
+      }
+      m->ntoks++;
+    }
+    for (k = 0; k < nmiss; k++) {
+      th_token *tok = &m->toks[miss[k].tok];
+      int created = 0;
+      long fi = th_lexicon_form_slow(&m->lex, text + tok->start,
+                                     tok->end - tok->start, miss[k].hash,
+                                     miss[k].kind, &created);
+      if (fi < 0) return TH_ENOMEM;
+      if (!(m->lex.forms[fi].flags & TH_FORM_TERMS) &&
+          (rc = compute_terms(m, (uint32_t)fi, text + tok->start,
+                              tok->end - tok->start)) != TH_OK)
+        return rc;
+      tok = &m->toks[miss[k].tok];
+      tok->form = (uint32_t)fi;
       /* on the token itself, so looking back for cues touches no form */
       tok->negcue = (m->lex.forms[fi].flags & TH_FORM_NEGCUE) != 0;
-      prev_end = end;
     }
     /* Match every position whose longest possible pattern is in view. */
     while (next_match < base + (int64_t)m->ntoks &&
