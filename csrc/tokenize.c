@@ -283,6 +283,9 @@ static inline size_t skip_other(const unsigned char *s, size_t p, size_t len) {
    the run has a letter. */
 static inline size_t alnum_run(const unsigned char *s, size_t p, size_t len,
                                int *letters) {
+  /* Not a run at all: scan_word asks after each character that is not
+     ASCII, and in Hindi or Tamil text that is every character. */
+  if (p >= len || ascii_class[s[p]] == A_OTHER) return p;
   for (; p + 8 <= len; p += 8) {
     uint64_t x, alnum, digit, stop;
     memcpy(&x, s + p, 8);
