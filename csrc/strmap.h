@@ -77,13 +77,17 @@ static inline int th_same_short(const char *a, const char *b, size_t len) {
 /* 16 bytes, four to a cache line: the tables are half the size they were
    with a 64-bit hash and 16 inline bytes in each slot, and a table of a
    few hundred thousand forms is megabytes that are faulted in, cleared
-   and missed in the caches. */
+   and missed in the caches. A short key is its own check (length and
+   bytes); a longer one keeps 32 bits of its hash to skip most others
+   without reading the arena. */
+#define TH_SLOT_EMPTY UINT32_MAX   /* key_len of an empty slot */
+
 typedef struct th_slot {
-  uint32_t tag;        /* 0 marks an empty slot; see slot_tag in strmap.c */
+  uint32_t key_len;
   uint32_t value;
   union {
     char inl[TH_INLINE_KEY];
-    struct { uint32_t off, len; } ext;   /* in keys, for longer keys */
+    struct { uint32_t off, tag; } ext;   /* in keys; the hash's upper half */
   } key;
 } th_slot;
 
@@ -112,5 +116,9 @@ TH_HIDDEN th_slot *th_strmap_get(const th_strmap *m, const char *key,
 TH_HIDDEN th_slot *th_strmap_put(th_strmap *m, const char *key, size_t len,
                                  uint64_t hash, uint32_t value, int *added);
 
+
+static inline const char *th_slot_key(const th_strmap *m, const th_slot *s) {
+  return s->key_len <= TH_INLINE_KEY ? s->key.inl : m->keys.data + s->key.ext.off;
+}
 
 #endif
