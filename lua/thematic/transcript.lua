@@ -285,25 +285,14 @@ local PAREN_MARKS = {
   chuckles = true, laugh = true, redacted = true, name = true,
 }
 
---- Byte ranges of transcription marks (`[inaudible]`, `[laughs]`,
--- `(inaudible 00:12:03)`, `[00:01:23]`…) in `text` between `from` and `to`.
--- Any `[…]` on one line of up to 80 bytes is a mark; `(…)` is one when its
--- first word is a known mark word (inaudible, laughs, crosstalk, pause,
--- unclear, overlapping, …).
--- @tparam string text
--- @tparam[opt=1] integer from
--- @tparam[opt=#text] integer to
--- @treturn table `{s1, e1, s2, e2, ...}` absolute byte offsets into `text`
 -- Most turns have no marks: they share one empty, read-only list.
 local NO_MARKS = setmetatable({}, { __newindex = function()
   error("the marks of a segment are read-only", 2)
 end })
 
-function M.marks(text, from, to)
-  from, to = from or 1, to or #text
-  -- Search the segment alone: searching `text` from `from` would run on
-  -- to the next bracket of the whole document, for every turn.
-  local seg, base = sub(text, from, to), from - 1
+-- The marks in `seg`, a piece of a text that starts after `base` bytes of
+-- it (offsets are into the whole text).
+local function marks_in(seg, base)
   local out = {}
   local i, last = 1, #seg
   -- the next [ and ( at or after i (false: none), found by plain search
@@ -336,6 +325,22 @@ function M.marks(text, from, to)
     end
   end
   return #out > 0 and out or NO_MARKS
+end
+
+--- Byte ranges of transcription marks (`[inaudible]`, `[laughs]`,
+-- `(inaudible 00:12:03)`, `[00:01:23]`…) in `text` between `from` and `to`.
+-- Any `[…]` on one line of up to 80 bytes is a mark; `(…)` is one when its
+-- first word is a known mark word (inaudible, laughs, crosstalk, pause,
+-- unclear, overlapping, …).
+-- @tparam string text
+-- @tparam[opt=1] integer from
+-- @tparam[opt=#text] integer to
+-- @treturn table `{s1, e1, s2, e2, ...}` absolute byte offsets into `text`
+function M.marks(text, from, to)
+  from, to = from or 1, to or #text
+  -- Search the segment alone: searching `text` from `from` would run on
+  -- to the next bracket of the whole document, for every turn.
+  return marks_in(sub(text, from, to), from - 1)
 end
 
 --- Paragraph spans (blank-line separated, trimmed) inside `from..to`.
@@ -558,15 +563,22 @@ function M.parse(text, opts)
   local turns = {}
   local cur -- { speaker=, cs=, ce=, line=, time=, from= (line where it opened) }
   if opts.continues then cur = { speaker = opts.continues.speaker, from = 1 } end
+  local interviewers = {}   -- label as written -> is it the interviewer's?
   local function close()
     if cur and cur.cs then
+      local said = sub(text, cur.cs, cur.ce)
       local t = {
         speaker = cur.speaker, start = cur.cs, stop = cur.ce, line = cur.line + line_base,
-        text = sub(text, cur.cs, cur.ce),
-        marks = M.marks(text, cur.cs, cur.ce),
+        text = said, marks = marks_in(said, cur.cs - 1),
         time = cur.time and { start_ms = cur.time } or nil,
       }
-      if cur.speaker and M.is_interviewer(cur.speaker) then
+      local speaker = cur.speaker
+      local interviewer = speaker and interviewers[speaker]
+      if speaker and interviewer == nil then
+        interviewer = M.is_interviewer(speaker)
+        interviewers[speaker] = interviewer
+      end
+      if interviewer then
         t.role, t.interviewer = "interviewer", true
       else
         t.interviewer = false
@@ -580,7 +592,7 @@ function M.parse(text, opts)
     local a = find(text, "%S", s)
     if not a or a > e then return end
     local b = e
-    while b > a and find(sub(text, b, b), "%s") do b = b - 1 end
+    while b > a and is_space(byte(text, b)) do b = b - 1 end
     if not cur.cs then cur.cs = a; if not cur.line then cur.line = n end end
     cur.ce = b
   end
