@@ -87,13 +87,10 @@ function M.normalize_label(label)
 end
 local normalize_label = M.normalize_label
 
---- Whether a (normalised) label has one of the default shapes: a role word,
--- a role word or code followed by a number (`P01`, `Participant 3`, `GP2`,
--- `Pharmacist 1`), or a title and a name (`Dr Khan`).
--- @tparam string norm normalised label
--- @treturn boolean
-function M.default_shape(norm)
-  if M.INTERVIEWER_LABELS[norm] or ROLE_WORDS[norm] then return true end
+-- The default shapes other than the interviewer's labels (which a script
+-- may add to), without the cache.
+local function other_shape(norm)
+  if ROLE_WORDS[norm] then return true end
   if find(norm, "^%a+%s?%d+%a?$") then return true end        -- P01, GP2, Participant 3
   if find(norm, "^%a+ %a+ ?%d+%a?$") then return true end     -- Practice Nurse 1
   local first, rest = match(norm, "^(%S+)%s+(.+)$")
@@ -102,6 +99,24 @@ function M.default_shape(norm)
     return words <= 3
   end
   return false
+end
+
+local shape_cache, shape_cache_size = {}, 0
+
+--- Whether a (normalised) label has one of the default shapes: a role word,
+-- a role word or code followed by a number (`P01`, `Participant 3`, `GP2`,
+-- `Pharmacist 1`), or a title and a name (`Dr Khan`).
+-- @tparam string norm normalised label
+-- @treturn boolean
+function M.default_shape(norm)
+  if M.INTERVIEWER_LABELS[norm] then return true end
+  -- asked on every turn, of the same few labels: remember them (bounded)
+  local shaped = shape_cache[norm]
+  if shaped ~= nil then return shaped end
+  shaped = other_shape(norm)
+  if shape_cache_size >= 10000 then shape_cache, shape_cache_size = {}, 0 end
+  shape_cache[norm], shape_cache_size = shaped, shape_cache_size + 1
+  return shaped
 end
 local default_shape = M.default_shape
 
@@ -249,15 +264,18 @@ local function candidate(line, s)
   -- that ends its line (the first colon, then only white space)
   local lcolon, p5 = colon, nil
   if colon and is_space(byte(head, colon + 1)) then
-    p5 = match(head, "^%s+()", colon + 1)
+    -- one space, then the speech: the common case needs no pattern
+    if is_space(byte(head, colon + 2)) then p5 = match(head, "^%s+()", colon + 1)
+    else p5 = colon + 2 end
   else
     lcolon = colon or (not short and find(rest, ":", 1, true))
     if lcolon and find(rest, "^%s*$", lcolon + 1) then p5 = #rest + 1 end
   end
   if p5 then
-    local p4 = find(rest, "%S")
+    local p4 = is_space(byte(rest)) and find(rest, "%S") or 1
     if p4 < lcolon then
-      local l4 = match(sub(rest, p4, lcolon - 1), "^(.-)%s*$")
+      local l4 = sub(rest, p4, lcolon - 1)
+      if is_space(byte(l4, -1)) then l4 = match(l4, "^(.-)%s*$") end
       return { label = l4, ls = s + off + p4 - 1, le = s + off + p4 + #l4 - 2,
                ts = p5 <= #rest and s + off + p5 - 1 or nil, time = time, form = "colon" }
     end
