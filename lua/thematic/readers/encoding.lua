@@ -126,6 +126,19 @@ function M.check_utf8(text, label, base)
   return format("%s: invalid UTF-8 at byte %d", label, at + base)
 end
 
+-- The position of the last \n in s, or nil. Searched in windows from the
+-- end: a pattern run over a whole block of megabytes would try every byte.
+local function last_lf(s)
+  local stop, width = #s, 4096
+  while stop > 0 do
+    local start = stop > width and stop - width + 1 or 1
+    local at = find(sub(s, start, stop), "\n[^\n]*$")
+    if at then return start + at - 1 end
+    stop, width = start - 1, width * 2
+  end
+  return nil
+end
+
 --- Read a UTF-8 file in parts of about `size` bytes, each cut after a line
 -- end (a line longer than `size` stays whole), so a file bigger than memory
 -- can be walked. The BOM is dropped; each part is checked as `decode`
@@ -151,7 +164,7 @@ function M.parts(path, fn, size)
     end
     local part
     if block then
-      local cut = find(block, "\n[^\n]*$")
+      local cut = last_lf(block)
       if not cut then
         carry = carry .. block   -- no line end yet: read on
       else
