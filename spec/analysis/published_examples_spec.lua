@@ -1,6 +1,6 @@
 -- Published worked examples for the statistics that, until now, had one
--- published source or none (issue 6): %DIFF in keyness, NPMI and Jaccard in
--- co-occurrence. Every case calls the real module function and compares it
+-- published source or none (issue 6): %DIFF and Pearson's chi-square in
+-- keyness, NPMI and Jaccard in co-occurrence. Every case calls the real module function and compares it
 -- with a number printed in the source named in the comment above it, at the
 -- precision the source prints (3 decimals where it prints 3 or more).
 --
@@ -12,6 +12,11 @@
 -- second published worked example of the method (a printed table of new
 -- themes per interview with its base, run and saturation point) was found.
 -- Its only published check remains the one in saturation_spec.lua.
+--
+-- Log Ratio (Hardie 2014) is NOT covered here either: no second published
+-- value with its counts and corpus sizes was found (the Wordless test suite
+-- checks only Hardie's equal-frequency case, 0, already covered in
+-- keyness_spec.lua). Its only published check remains Hardie (2014).
 local keyness = require "thematic.analysis.keyness"
 local cooccur = require "thematic.analysis.cooccur"
 
@@ -75,6 +80,48 @@ describe("published worked examples", function()
       local rows = assert(keyness.compare({ w = 20 }, { w = 1 },
         { target_total = 29954, reference_total = 23691 }))
       assert.are.equal(1481.83, round(rows[1].percent_diff, 2))
+    end)
+  end)
+
+  describe("Pearson's chi-square without Yates' correction (keyness.stats)", function()
+    -- The 2x2 table is symmetric under transposition, so a published table
+    -- (o11, o12, o21, o22) is passed as target count o11, reference count
+    -- o12, target total o11 + o21, reference total o12 + o22.
+
+    -- Source: Manning, C. D. & Schütze, H. (1999). Foundations of
+    -- Statistical Natural Language Processing. MIT Press, section 5.3.3
+    -- ("new companies": 8 bigrams; "new" 15,828, "companies" 4,675 in
+    -- 14,307,668 bigrams) -> chi-square 1.55 — as quoted with its inputs in
+    -- NLTK's doctest nltk/test/collocations.doctest ("Chi-square: examples
+    -- from Manning and Schutze 5.3.3"), repository nltk/nltk, commit
+    -- 021033b2879fd8fe8c855d40ef58ce8d66a29636: chi_sq(8, (15828, 4675),
+    -- 14307668) -> 1.55, also as cells (8, 15820, 4667, 14287173) -> 1.55;
+    -- and chi_sq(59, (67, 65), 571007) -> 456400 (printed with no decimals).
+    -- NLTK's chi_sq is the uncorrected Pearson statistic. Checked to the
+    -- printed precision (2 decimals; whole number).
+    it("reproduces Manning & Schütze (1999) 5.3.3: 1.55 and 456400", function()
+      -- term "companies": 8 after "new" (15,828 bigrams), 4,667 elsewhere
+      assert.are.equal(1.55, round(keyness.stats(8, 4667, 15828, 14307668 - 15828).chi2, 2))
+      -- the same table transposed
+      assert.are.equal(1.55, round(keyness.stats(8, 15820, 4675, 14307668 - 4675).chi2, 2))
+      local rows = assert(keyness.compare({ companies = 8 }, { companies = 4667 },
+        { target_total = 15828, reference_total = 14307668 - 15828 }))
+      assert.are.equal(1.55, round(rows[1].chi2, 2))
+      -- 59 joint, marginals 67 and 65, N = 571,007
+      assert.are.equal(456400, round(keyness.stats(59, 65 - 59, 67, 571007 - 67).chi2, 0))
+    end)
+
+    -- Source: Dunning, T. E. (1993). Accurate methods for the statistics of
+    -- surprise and coincidence. Computational Linguistics 19(1), 61-74,
+    -- p. 73 — as quoted with its table in the Wordless test suite (Ye Lei),
+    -- tests/tests_measures/test_measures_statistical_significance.py,
+    -- test_pearsons_chi_squared_test with apply_correction = False,
+    -- repository BLKSerene/Wordless, commit
+    -- d719fd882de1ab1040d9e7cf659f345940d46584: cells (o11, o12, o21, o22)
+    -- = (3, 0, 0, 31774) -> chi-square 31777 (rounded to a whole number;
+    -- checked to a whole number).
+    it("reproduces Dunning (1993) p. 73: 31777 for a term seen only in the target", function()
+      assert.are.equal(31777, round(keyness.stats(3, 0, 3, 31774).chi2, 0))
     end)
   end)
 
