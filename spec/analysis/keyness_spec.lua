@@ -17,9 +17,11 @@
 --  with their inputs in the Wordless test suite) are checked in
 --  published_examples_spec.lua; the %DIFF values in this file are
 --  hand-derived (stated inline).
---  No published worked example of Pearson's chi-square for a word-frequency
---  2x2 table was found in the sources available; it is checked against
---  hand-derived values (stated inline) and against the 2x2 shortcut formula.
+--  Pearson's chi-square: published 2x2 examples (Manning & Schuetze 1999,
+--  5.3.3, via NLTK's collocations doctest; Dunning 1993, p. 73, via the
+--  Wordless test suite) are in published_examples_spec.lua; here it is also
+--  checked against hand-derived values (stated inline) and against the 2x2
+--  shortcut formula.
 local keyness = require "thematic.analysis.keyness"
 
 local function row_of(rows, term)
