@@ -98,7 +98,8 @@ describe("thematic.codebook", function()
     end)
     it("raises on an unknown format (a programming mistake)", function()
       assert.has_error(function() codebook.parse("", "word") end,
-        "bad argument #2 to 'parse' (unknown format 'word'; known: csv, lexicoder, liwc, lua, qdc, wordstat, yaml, yoshikoder)")
+        "bad argument #2 to 'parse' (unknown format 'word'; "
+          .. "known: csv, lexicoder, liwc, lua, qdc, wordstat, yaml, yoshikoder)")
     end)
   end)
 
@@ -206,8 +207,8 @@ describe("thematic.codebook", function()
       local cb = assert(codebook.new { codes = { { name = "yes", label = "3 things: a, b",
         patterns = { "*phone", "x, y" } } } })
       local text = cb:write(nil, "yaml")
-      assert.same('language: english\ncodes:\n  "yes":\n    label: "3 things: a, b"\n    patterns: ["*phone", "x, y"]\n',
-        text)
+      assert.same('language: english\ncodes:\n  "yes":\n    label: "3 things: a, b"\n'
+        .. '    patterns: ["*phone", "x, y"]\n', text)
       assert.same(text, assert(parse(text)):write(nil, "yaml"))
     end)
     it("writes multi-line text as a literal block", function()

@@ -3,7 +3,8 @@ local participants = require "thematic.participants"
 describe("thematic.participants", function()
   describe("parse()", function()
     it("indexes ids and aliases case-insensitively with white space collapsed", function()
-      local p = assert(participants.parse("id,aliases,role\nP03,Pharmacist 1; Sam,participant\nAO,Interviewer,interviewer\n", "p.csv"))
+      local p = assert(participants.parse("id,aliases,role\nP03,Pharmacist 1; Sam,participant\n"
+        .. "AO,Interviewer,interviewer\n", "p.csv"))
       assert.equal("P03", participants.lookup(p, "pharmacist   1").id)
       assert.equal("P03", participants.lookup(p, " p03 ").id)
       assert.same({ role = "participant" }, participants.lookup(p, "SAM").attributes)
@@ -12,7 +13,8 @@ describe("thematic.participants", function()
     end)
 
     it("needs an id column", function()
-      assert.same({ nil, "p.csv:1: a participants file needs an id column" }, { participants.parse("name\nx\n", "p.csv") })
+      assert.same({ nil, "p.csv:1: a participants file needs an id column" },
+        { participants.parse("name\nx\n", "p.csv") })
     end)
 
     it("reports an alias naming two people", function()

@@ -334,9 +334,10 @@ describe("thematic.refiqda", function()
     end)
 
     it("reports a bad GUID", function()
-      local p = minimal_with('guid="d4000000%-0000%-4000%-8000%-000000000001"', 'guid="d4000000-0000-4000-8000-00000000001"')
-      assert.same({ nil, p .. ": project.qde:44: <PlainTextSelection> guid: bad GUID 'd4000000-0000-4000-8000-00000000001'" },
-        { refiqda.import(p) })
+      local p = minimal_with('guid="d4000000%-0000%-4000%-8000%-000000000001"',
+        'guid="d4000000-0000-4000-8000-00000000001"')
+      assert.same({ nil, p .. ": project.qde:44: <PlainTextSelection> guid: "
+        .. "bad GUID 'd4000000-0000-4000-8000-00000000001'" }, { refiqda.import(p) })
       os.remove(p)
     end)
 
@@ -357,8 +358,8 @@ describe("thematic.refiqda", function()
     it("reports a CodeRef to an unknown code", function()
       local p = minimal_with('<CodeRef targetGUID="a1000000%-0000%-4000%-8000%-000000000003"/>',
         '<CodeRef targetGUID="a1000000-0000-4000-8000-000000000009"/>')
-      assert.same({ nil, p .. ": project.qde:55: <CodeRef> names an unknown code a1000000-0000-4000-8000-000000000009" },
-        { refiqda.import(p) })
+      assert.same({ nil, p .. ": project.qde:55: <CodeRef> names an unknown code "
+        .. "a1000000-0000-4000-8000-000000000009" }, { refiqda.import(p) })
       os.remove(p)
     end)
 
@@ -409,7 +410,8 @@ describe("thematic.refiqda", function()
     it("uses selections as units on request", function()
       local p = assert(refiqda.import(FIX .. "/examples/minimal-project.qdpx"))
       local rows = refiqda.codings(p, { unit = "selection" })
-      assert.same({ unit = "Interview P03.txt[98,109)", coder = "Coder A", value = { "Barriers/Access and log-in" } }, rows[1])
+      assert.same({ unit = "Interview P03.txt[98,109)", coder = "Coder A",
+        value = { "Barriers/Access and log-in" } }, rows[1])
       assert.same({ unit = "Interview P03.txt[151,194)", coder = "Coder A", value = {} }, rows[2])
     end)
 

@@ -30,7 +30,8 @@ describe("thematic.transcript", function()
 
     it("reads a name and a time alone on a line, text on the following lines", function()
       local t = transcript.parse("Speaker 1  0:03\nWell, the app.\nIt was hard.\n\nAmara Osei  1:02:05\nThanks.\n")
-      assert.same({ "Speaker 1", "Well, the app.\nIt was hard.", 3000 }, { t[1].speaker, t[1].text, t[1].time.start_ms })
+      assert.same({ "Speaker 1", "Well, the app.\nIt was hard.", 3000 },
+        { t[1].speaker, t[1].text, t[1].time.start_ms })
       assert.same({ "Amara Osei", "Thanks.", 3725000 }, { t[2].speaker, t[2].text, t[2].time.start_ms })
     end)
 
@@ -43,7 +44,8 @@ describe("thematic.transcript", function()
     end)
 
     it("does not take 'Note:' in an answer for a speaker", function()
-      assert.same({ { "P03", "It was hard.\nNote: the app crashed." } }, turns("P03: It was hard.\nNote: the app crashed.\n"))
+      assert.same({ { "P03", "It was hard.\nNote: the app crashed." } },
+        turns("P03: It was hard.\nNote: the app crashed.\n"))
     end)
 
     it("accepts a name of another shape used as a label twice", function()
@@ -57,11 +59,13 @@ describe("thematic.transcript", function()
     end)
 
     it("uses opts.labels as a list of names instead of the defaults", function()
-      assert.same({ { "Ann", "a\nP1: b" }, { "Bob", "c" } }, turns("Ann: a\nP1: b\nBob: c\n", { labels = { "ann", "BOB" } }))
+      assert.same({ { "Ann", "a\nP1: b" }, { "Bob", "c" } },
+        turns("Ann: a\nP1: b\nBob: c\n", { labels = { "ann", "BOB" } }))
     end)
 
     it("uses opts.labels as a Lua pattern", function()
-      assert.same({ { "FG1-P2", "a" }, { "FG1-P3", "b" } }, turns("FG1-P2: a\nFG1-P3: b\n", { labels = "^FG%d+%-P%d+$" }))
+      assert.same({ { "FG1-P2", "a" }, { "FG1-P3", "b" } },
+        turns("FG1-P2: a\nFG1-P3: b\n", { labels = "^FG%d+%-P%d+$" }))
     end)
 
     it("reads mixed label styles in one file", function()
@@ -81,12 +85,14 @@ describe("thematic.transcript", function()
     it("splits a file with timestamps only into timed paragraphs", function()
       local t = transcript.parse("[00:00:01] first bit\n[00:00:09] second bit\n00:00:20\nthird\n")
       assert.same({ { false, "first bit", 1000 }, { false, "second bit", 9000 }, { false, "third", 20000 } },
-        { { t[1].speaker or false, t[1].text, t[1].time.start_ms }, { t[2].speaker or false, t[2].text, t[2].time.start_ms },
+        { { t[1].speaker or false, t[1].text, t[1].time.start_ms },
+          { t[2].speaker or false, t[2].text, t[2].time.start_ms },
           { t[3].speaker or false, t[3].text, t[3].time.start_ms } })
     end)
 
     it("splits unlabelled text (a preamble) into paragraphs", function()
-      assert.same({ { false, "Interview 3" }, { false, "12 May" }, { "P1", "Hi." } }, turns("Interview 3\n\n12 May\nP1: Hi.\n"))
+      assert.same({ { false, "Interview 3" }, { false, "12 May" }, { "P1", "Hi." } },
+        turns("Interview 3\n\n12 May\nP1: Hi.\n"))
     end)
 
     it("returns nothing for an empty text", function()

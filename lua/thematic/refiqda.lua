@@ -290,7 +290,8 @@ local function build_project(coded, opts, note)
   if #case_list > 0 then
     add("  <Cases>")
     for _, c in ipairs(case_list) do
-      add(format('    <Case guid="%s" name="%s">', guid("case\0" .. c.id), esc_attr(clean(c.id, note, "participant id"))))
+      add(format('    <Case guid="%s" name="%s">', guid("case\0" .. c.id),
+        esc_attr(clean(c.id, note, "participant id"))))
       values(c.attributes, "      ")
       for _, id in ipairs(c.doc_list) do add(format('      <SourceRef targetGUID="%s"/>', doc_guid[id])) end
       add("    </Case>")
@@ -348,8 +349,8 @@ local function build_project(coded, opts, note)
       return nil, format("document '%s': byte offset %d is inside a character", d.id, badoff)
     end
     local g = doc_guid[d.id]
-    add(format('    <TextSource guid="%s" name="%s" plainTextPath="internal://%s.txt" creatingUser="%s" creationDateTime="%s">',
-      g, esc_attr(clean(d.id, note, "document id")), g, user, when))
+    add(format('    <TextSource guid="%s" name="%s" plainTextPath="internal://%s.txt" '
+      .. 'creatingUser="%s" creationDateTime="%s">', g, esc_attr(clean(d.id, note, "document id")), g, user, when))
     for _, s in ipairs(sels) do
       local a, b = cps[s.start - 1], cps[s.stop]
       local key = d.id .. "\0" .. s.start .. "\0" .. s.stop
@@ -569,12 +570,14 @@ local function read_codebook(text, from, to, line, label, warnings)
       local g = norm_guid(d.guid)
       if not g then return nil, format("%s:%d: code '%s': bad GUID '%s'", label, d.line, d.name, d.guid) end
       if seen_guid[g] then
-        return nil, format("%s:%d: code '%s': GUID %s is used twice (line %d)", label, d.line, d.name, d.guid, seen_guid[g])
+        return nil, format("%s:%d: code '%s': GUID %s is used twice (line %d)",
+          label, d.line, d.name, d.guid, seen_guid[g])
       end
       seen_guid[g] = d.line
       if find(d.name, "/", 1, true) then
         local new = gsub(d.name, "/", "\226\136\149")
-        warnings[#warnings + 1] = format("%s:%d: code '%s' renamed '%s' ('/' separates code paths)", label, d.line, d.name, new)
+        warnings[#warnings + 1] = format("%s:%d: code '%s' renamed '%s' ('/' separates code paths)",
+          label, d.line, d.name, new)
         d.name = new
       end
       local base, k = d.name, 1
@@ -654,8 +657,8 @@ local function parse_project(text, archive, label)
   local function load_text(s, line, where)
     local name = match(where, "^internal://(.*)$")
     if not name then
-      warnings[#warnings + 1] = format("%s:%d: source '%s' skipped: plain text at '%s' (only internal:// sources are read)",
-        label, line, s.name or s.guid, where)
+      warnings[#warnings + 1] = format("%s:%d: source '%s' skipped: plain text at '%s' "
+        .. "(only internal:// sources are read)", label, line, s.name or s.guid, where)
       return false
     end
     if name == "" or find(name, "[/\\]") or name == ".." or name == "." then
@@ -737,8 +740,8 @@ local function parse_project(text, archive, label)
       elseif el == "Variable" and parent == "Variables" then
         if not attr.guid or not attr.name then return fail(line, "<Variable> without a guid or name") end
         if not VAR_TYPES[attr.typeOfVariable or ""] then
-          return fail(line, "variable '%s': typeOfVariable '%s' is not one of Text, Boolean, Integer, Float, Date, DateTime",
-            attr.name, tostring(attr.typeOfVariable))
+          return fail(line, "variable '%s': typeOfVariable '%s' is not one of "
+            .. "Text, Boolean, Integer, Float, Date, DateTime", attr.name, tostring(attr.typeOfVariable))
         end
         local v = { guid = attr.guid, name = attr.name, type = attr.typeOfVariable }
         project.variables[#project.variables + 1] = v

@@ -207,16 +207,18 @@ describe("thematic.analysis.agreement", function()
     end)
 
     it("refuses a single coder with a clear message", function()
-      local r, err = agreement.compute({ { unit = 1, coder = "A", value = "x" }, { unit = 2, coder = "A", value = "y" } })
+      local r, err = agreement.compute({ { unit = 1, coder = "A", value = "x" },
+        { unit = 2, coder = "A", value = "y" } })
       assert.is_nil(r)
       assert.are.equal("agreement needs at least two coders; found 1 ('A')", err)
     end)
 
     it("refuses two different values from one coder for one unit", function()
-      local r, err = agreement.compute({ { unit = "u1", coder = "A", value = "x" }, { unit = "u1", coder = "A", value = "y" },
-        { unit = "u1", coder = "B", value = "x" } })
+      local r, err = agreement.compute({ { unit = "u1", coder = "A", value = "x" },
+        { unit = "u1", coder = "A", value = "y" }, { unit = "u1", coder = "B", value = "x" } })
       assert.is_nil(r)
-      assert.are.equal("unit 'u1', coder 'A': more than one value (use agreement.per_code for several codes per unit)", err)
+      assert.are.equal("unit 'u1', coder 'A': more than one value "
+        .. "(use agreement.per_code for several codes per unit)", err)
     end)
 
     it("notes non-numeric values at the interval level instead of failing", function()
@@ -302,7 +304,8 @@ describe("thematic.analysis.agreement", function()
 
   describe("from_csv()", function()
     it("reads unit,coder,value with quotes, CRLF and a BOM", function()
-      local rows = assert(agreement.from_csv('\239\187\191unit,coder,value\r\nu1,A,"cost, access"\r\nu1,B,"say ""no"""\r\n'))
+      local rows = assert(agreement.from_csv('\239\187\191unit,coder,value\r\n'
+        .. 'u1,A,"cost, access"\r\nu1,B,"say ""no"""\r\n'))
       assert.are.same({
         { unit = "u1", coder = "A", value = "cost, access", line = 2 },
         { unit = "u1", coder = "B", value = 'say "no"', line = 3 },

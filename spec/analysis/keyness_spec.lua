@@ -170,7 +170,8 @@ describe("thematic.analysis.keyness", function()
 
     it("raises on an unknown sort", function()
       assert.has_error(function() keyness.compare({ a = 1 }, { a = 1 }, { sort = "zeta" }) end,
-        "bad argument #3 to 'compare' (unknown sort 'zeta'; expected g2, log_ratio, chi2, percent_diff, target_count or term)")
+        "bad argument #3 to 'compare' (unknown sort 'zeta'; "
+          .. "expected g2, log_ratio, chi2, percent_diff, target_count or term)")
     end)
   end)
 end)

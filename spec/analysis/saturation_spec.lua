@@ -116,7 +116,8 @@ describe("thematic.analysis.saturation", function()
     end)
 
     it("accepts rows as a table", function()
-      local docs = assert(saturation.from_codings_csv({ { document = "a", code = "x" }, { document = "b", code = "y" } }))
+      local docs = assert(saturation.from_codings_csv({ { document = "a", code = "x" },
+        { document = "b", code = "y" } }))
       assert.are.same({ { id = "a", codes = { "x" } }, { id = "b", codes = { "y" } } }, docs)
     end)
 

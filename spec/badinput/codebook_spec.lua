@@ -12,7 +12,8 @@ describe("bad input: codebooks", function()
     end)
 
     it("refuses nested aliases that expand far past the file (billion laughs)", function()
-      local lines = { "name: laughs", "codes:", "  a:", "    patterns: &p1 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]" }
+      local lines = { "name: laughs", "codes:", "  a:",
+        "    patterns: &p1 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]" }
       for i = 2, 9 do
         local ref = ("*p" .. (i - 1) .. ", "):rep(10):sub(1, -3)
         lines[#lines + 1] = "  c" .. i .. ":"

@@ -52,13 +52,13 @@ describe("safe outputs", function()
   end)
 
   it("codebook convert --to csv: formula cells get the text prefix, and read back unchanged", function()
-    local codebook = require "thematic.codebook"
-    local cb = assert(codebook.new{ name = "x", codes = { { name = "t", codes = {
+    local codebook_mod = require "thematic.codebook"
+    local cb = assert(codebook_mod.new{ name = "x", codes = { { name = "t", codes = {
       { name = "=cmd", patterns = { "=NHS", "+1*", "-ish*", "@home" } } } } } })
     local text = assert(cb:write(nil, "csv"))
     assert.same({}, formula_cells(text))
     assert.truthy(text:find("\r\nt/=cmd,'=NHS,\r\n", 1, true) or text:find("'=NHS", 1, true))
-    local back = assert(codebook.parse(text, "csv", "back.csv"))
+    local back = assert(codebook_mod.parse(text, "csv", "back.csv"))
     local pats = {}
     for i, p in ipairs(back:find("t/=cmd").patterns) do pats[i] = p.text end
     assert.same({ "=NHS", "+1*", "-ish*", "@home" }, pats)
@@ -73,7 +73,8 @@ describe("safe outputs", function()
       local d = H.tmpdir()
       H.write(d .. "/participants.csv", 'id,group\nP1,"<img src=x onerror=alert(1)>"\n')
       H.write(d .. "/a.txt", "P1: <script>alert('t')</script> the data cost\n")
-      H.write(d .. "/cb.yml", "name: x\ncodes:\n  \"<i onmouseover=x>cost\":\n    label: \"<script>alert(2)</script>\"\n"
+      H.write(d .. "/cb.yml", "name: x\ncodes:\n  \"<i onmouseover=x>cost\":\n"
+        .. "    label: \"<script>alert(2)</script>\"\n"
         .. "    patterns: [data cost]\n")
       local _, code, err = H.run("report " .. d .. " -c " .. d .. "/cb.yml -o " .. d .. "/r.html -q")
       assert.equal(0, code, err)
@@ -146,7 +147,8 @@ describe("safe outputs", function()
         return
       end
       os.execute("head -c 65536 /dev/zero > " .. d .. "/filler 2>/dev/null")
-      local _, code, err = H.run("count " .. S .. " -c " .. H.CODEBOOK .. " --jobs 1 -q --format csv -o " .. d .. "/out.csv")
+      local _, code, err = H.run("count " .. S .. " -c " .. H.CODEBOOK
+        .. " --jobs 1 -q --format csv -o " .. d .. "/out.csv")
       local p = io.popen("ls -A " .. d)
       local left = p:read("a")
       p:close()

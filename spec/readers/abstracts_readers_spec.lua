@@ -32,7 +32,8 @@ describe("thematic.readers.ris", function()
 
   describe("parse()", function()
     it("reports a field outside a record", function()
-      assert.same({ nil, "x.ris:1: field TI outside a record (expected 'TY  - ')" }, { ris.parse("TI  - x\n", "x.ris") })
+      assert.same({ nil, "x.ris:1: field TI outside a record (expected 'TY  - ')" },
+        { ris.parse("TI  - x\n", "x.ris") })
     end)
     it("reports a record without ER", function()
       assert.same({ nil, "x.ris:2: record has no ER" }, { ris.parse("\nTY  - JOUR\nTI  - x\n", "x.ris") })
@@ -65,7 +66,8 @@ describe("thematic.readers.medline", function()
 
   describe("parse()", function()
     it("reports a record that does not start with PMID", function()
-      assert.same({ nil, "x.nbib:1: record does not start with PMID- (got TI)" }, { medline.parse("TI  - x\n", "x.nbib") })
+      assert.same({ nil, "x.nbib:1: record does not start with PMID- (got TI)" },
+        { medline.parse("TI  - x\n", "x.nbib") })
     end)
     it("reports a line that is not a tag", function()
       assert.same({ nil, "x.nbib:2: not a MEDLINE line (expected 'TAG - value')" },
@@ -101,7 +103,8 @@ describe("thematic.readers.bibtex", function()
         { bibtex.parse("\n@article{x, title = {a {b}\n", "b.bib") })
     end)
     it("reports a missing '='", function()
-      assert.same({ nil, "b.bib:1: expected '=' after field title" }, { bibtex.parse("@article{x, title {a}}", "b.bib") })
+      assert.same({ nil, "b.bib:1: expected '=' after field title" },
+        { bibtex.parse("@article{x, title {a}}", "b.bib") })
     end)
   end)
 end)
@@ -119,7 +122,8 @@ describe("thematic.readers.abstracts_csv", function()
 
   describe("parse()", function()
     it("needs an abstract column", function()
-      assert.same({ nil, "a.csv:1: an abstracts table needs an abstract column" }, { acsv.parse("title\nx\n", "a.csv") })
+      assert.same({ nil, "a.csv:1: an abstracts table needs an abstract column" },
+        { acsv.parse("title\nx\n", "a.csv") })
     end)
     it("reports a bad year", function()
       assert.same({ nil, "a.csv:2: bad year 'soon'" }, { acsv.parse("abstract,year\nx,soon\n", "a.csv") })

@@ -3,7 +3,9 @@ local csvturns = require "thematic.readers.csv"
 describe("thematic.readers.csv", function()
   describe("parse()", function()
     it("reads one turn per row with times in seconds or clock form", function()
-      local doc = assert(csvturns.parse('\239\187\191speaker,text,start,end\r\nModerator,"Hello, all",0,4.5\r\nP01,"Line one\r\nline ""two""",00:00:05,00:00:09.250\r\n', "t.csv"))
+      local doc = assert(csvturns.parse('\239\187\191speaker,text,start,end\r\n'
+        .. 'Moderator,"Hello, all",0,4.5\r\n'
+        .. 'P01,"Line one\r\nline ""two""",00:00:05,00:00:09.250\r\n', "t.csv"))
       assert.equal(2, #doc.segments)
       local a, b = doc.segments[1], doc.segments[2]
       assert.same({ "Moderator", "Hello, all", { start_ms = 0, end_ms = 4500 }, true, 2 },

@@ -6,10 +6,11 @@ local has_core = pcall(require, "thematic.core")
 local has_zip = os.execute("command -v zip >/dev/null 2>&1") == true
 
 local W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+local DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 local CONTENT_TYPES = [[<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+<Override PartName="/word/document.xml" ContentType="]] .. DOCUMENT_TYPE .. [["/>
 </Types>]]
 
 local function para(...)

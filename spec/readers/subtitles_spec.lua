@@ -61,13 +61,15 @@ describe("thematic.readers.vtt", function()
     end)
 
     it("skips STYLE blocks and reads mm:ss.mmm timings", function()
-      local doc = assert(vtt.parse("WEBVTT\n\nSTYLE\n::cue { color: red }\n\n01:02.500 --> 01:03.000\n<v Ann>Hi &lt;there&gt;\n", "x.vtt"))
+      local doc = assert(vtt.parse("WEBVTT\n\nSTYLE\n::cue { color: red }\n\n"
+        .. "01:02.500 --> 01:03.000\n<v Ann>Hi &lt;there&gt;\n", "x.vtt"))
       assert.same({ { id = "1", start_ms = 62500, end_ms = 63000, speaker = "Ann",
                       text = "Hi <there>", line = 6 } }, doc.cues)
     end)
 
     it("merges speakerless cues with nobody", function()
-      local doc = assert(vtt.parse("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\none\n\n00:00:02.000 --> 00:00:03.000\ntwo\n"))
+      local doc = assert(vtt.parse("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\none\n\n"
+        .. "00:00:02.000 --> 00:00:03.000\ntwo\n"))
       assert.equal(2, #doc.turns)
     end)
   end)
@@ -99,7 +101,8 @@ describe("thematic.readers.srt", function()
     end)
 
     it("reads CRLF files and merges cues of one speaker", function()
-      local doc = assert(srt.parse("1\r\n00:00:01,000 --> 00:00:02,000\r\nP1: a\r\n\r\n2\r\n00:00:02,000 --> 00:00:03,500\r\nP1: b\r\n"))
+      local doc = assert(srt.parse("1\r\n00:00:01,000 --> 00:00:02,000\r\nP1: a\r\n\r\n"
+        .. "2\r\n00:00:02,000 --> 00:00:03,500\r\nP1: b\r\n"))
       assert.same({ { speaker = "P1", start_ms = 1000, end_ms = 3500, text = "a b",
                       cues = { "1", "2" }, line = 2 } }, doc.turns)
     end)

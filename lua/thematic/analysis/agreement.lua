@@ -135,7 +135,8 @@ local function cohen_kappa(data, coders, notes)
   local po, pe = agree / n, 0
   for v, na in pairs(ma) do pe = pe + (na / n) * ((mb[v] or 0) / n) end
   if pe >= 1 then
-    notes[#notes + 1] = "cohen_kappa is undefined: both coders used one and the same value for every unit (expected agreement is 1)"
+    notes[#notes + 1] = "cohen_kappa is undefined: both coders used one and the same value for every unit "
+      .. "(expected agreement is 1)"
     return nil
   end
   return (po - pe) / (1 - pe)
@@ -149,8 +150,8 @@ local function fleiss_kappa(counts, notes)
     local mu = unit_total(c)
     if m == nil then m, first = mu, u end
     if mu ~= m then
-      notes[#notes + 1] = format("fleiss_kappa needs the same number of ratings for every unit; unit '%s' has %d, unit '%s' has %d",
-        tostring(first), m, tostring(u), mu)
+      notes[#notes + 1] = format("fleiss_kappa needs the same number of ratings for every unit; "
+        .. "unit '%s' has %d, unit '%s' has %d", tostring(first), m, tostring(u), mu)
       return nil
     end
     nunits = nunits + 1
@@ -202,7 +203,8 @@ local function krippendorff_alpha(counts, level, notes)
     n = n + s
   end
   if n < 2 then
-    notes[#notes + 1] = "krippendorff_alpha is undefined: fewer than two pairable values (no unit has values from two coders)"
+    notes[#notes + 1] = "krippendorff_alpha is undefined: fewer than two pairable values "
+      .. "(no unit has values from two coders)"
     return nil
   end
   local values = sorted_keys(nc)
@@ -214,7 +216,8 @@ local function krippendorff_alpha(counts, level, notes)
     for _, v in ipairs(values) do
       local x = tonumber(v)
       if not x then
-        notes[#notes + 1] = format("krippendorff_alpha at level '%s' needs numeric values; got '%s'", level, tostring(v))
+        notes[#notes + 1] = format("krippendorff_alpha at level '%s' needs numeric values; got '%s'",
+          level, tostring(v))
         return nil
       end
       num[v] = x
@@ -254,7 +257,8 @@ local function krippendorff_alpha(counts, level, notes)
     end
   end
   if dexp == 0 then
-    notes[#notes + 1] = "krippendorff_alpha is undefined: all pairable values are the same (no variation, expected disagreement is 0)"
+    notes[#notes + 1] = "krippendorff_alpha is undefined: all pairable values are the same "
+      .. "(no variation, expected disagreement is 0)"
     return nil
   end
   return 1 - (n - 1) * dobs / dexp
@@ -390,8 +394,8 @@ function M.compute(rows, opts)
       local u = data[row.unit] or {}
       data[row.unit] = u
       if u[row.coder] ~= nil and u[row.coder] ~= v then
-        return nil, format("unit '%s', coder '%s': more than one value (use agreement.per_code for several codes per unit)",
-          tostring(row.unit), tostring(row.coder))
+        return nil, format("unit '%s', coder '%s': more than one value "
+          .. "(use agreement.per_code for several codes per unit)", tostring(row.unit), tostring(row.coder))
       end
       u[row.coder] = v
       coderset[row.coder] = true

@@ -155,14 +155,16 @@ function M.explain(cb, text)
             end
             local last = toks[min(i + #els - 1, #toks)]
             if list == "except" and ok then
-              note("x" .. i .. code.path .. "\0" .. p.text, format("exclusion '%s' of %s covers '%s' (bytes %d-%d): hits of %s inside it are dropped",
-                p.text, code.path, sub(text, toks[i].start, last.stop), toks[i].start, last.stop, code.path))
+              note("x" .. i .. code.path .. "\0" .. p.text,
+                format("exclusion '%s' of %s covers '%s' (bytes %d-%d): hits of %s inside it are dropped",
+                  p.text, code.path, sub(text, toks[i].start, last.stop), toks[i].start, last.stop, code.path))
             elseif list == "patterns" and not ok and #els > 1 and i + k <= #toks
                    and not sentence_break(i + k - 1, i + k) then
               local j = i + k
               local got = format("'%s'", toks[j].text)
-              note("p" .. i .. code.path .. "\0" .. p.text, format("near miss: phrase '%s' of %s starts at '%s' (byte %d) but %s does not match element %d ('%s')",
-                p.text, code.path, toks[i].text, toks[i].start, got, k + 1, els[k + 1][2] or "*"))
+              note("p" .. i .. code.path .. "\0" .. p.text,
+                format("near miss: phrase '%s' of %s starts at '%s' (byte %d) but %s does not match element %d ('%s')",
+                  p.text, code.path, toks[i].text, toks[i].start, got, k + 1, els[k + 1][2] or "*"))
             end
           end
         end
@@ -183,28 +185,31 @@ function M.explain(cb, text)
             if kind == "word" then
               local ts, ps = stem(t.text), stem(v)
               if M.distance(ts, ps) <= 1 then
-                note(key, format("near miss: '%s' (stem '%s') is one edit from word pattern '%s' (stem '%s') of %s; a word pattern needs the same stem",
-                  t.text, ts, p.text, ps, code.path))
+                note(key, format("near miss: '%s' (stem '%s') is one edit from word pattern '%s' (stem '%s') of %s; "
+                  .. "a word pattern needs the same stem", t.text, ts, p.text, ps, code.path))
               elseif #ps >= 4 and (sub(ts, 1, #ps) == ps) then
-                note(key, format("near miss: '%s' (stem '%s') begins with the stem of word pattern '%s' of %s but is another word; the glob '%s*' would match it",
-                  t.text, ts, p.text, code.path, ps))
+                note(key, format("near miss: '%s' (stem '%s') begins with the stem of word pattern '%s' of %s "
+                  .. "but is another word; the glob '%s*' would match it", t.text, ts, p.text, code.path, ps))
               end
             elseif kind == "norm" then
               local pv = norm(v)
               if M.distance(n, pv) <= 1 then
-                note(key, format("near miss: '%s' is one edit from exact word '%s' of %s (not stemmed)", t.text, p.text, code.path))
+                note(key, format("near miss: '%s' is one edit from exact word '%s' of %s (not stemmed)",
+                  t.text, p.text, code.path))
               elseif #pv >= 4 and sub(n, 1, #pv) == pv then
-                note(key, format("near miss: '%s' begins with exact word '%s' of %s, which matches the whole word only", t.text, p.text, code.path))
+                note(key, format("near miss: '%s' begins with exact word '%s' of %s, which matches the whole word only",
+                  t.text, p.text, code.path))
               end
             elseif kind == "exact" then
               if n == norm(v) then
-                note(key, format("near miss: '%s' differs from exact pattern '%s' of %s in case or form; exact patterns are case-sensitive",
-                  t.text, p.text, code.path))
+                note(key, format("near miss: '%s' differs from exact pattern '%s' of %s in case or form; "
+                  .. "exact patterns are case-sensitive", t.text, p.text, code.path))
               end
             elseif kind == "glob" then
               local prefix = norm(v):match("^([^*?]+)")
               if prefix and #prefix >= 4 and (M.distance(sub(n, 1, #prefix), prefix) <= 1) then
-                note(key, format("near miss: '%s' is one edit from the fixed part '%s' of glob '%s' of %s", t.text, prefix, p.text, code.path))
+                note(key, format("near miss: '%s' is one edit from the fixed part '%s' of glob '%s' of %s",
+                  t.text, prefix, p.text, code.path))
               end
             end
           end
