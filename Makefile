@@ -90,6 +90,8 @@ test: deps $(CORE) $(ASAN_CORE)
 	$(MAKE) --no-print-directory valgrind
 	@echo "== static analysis of the C core (gcc -fanalyzer, cppcheck, clang-tidy) =="
 	$(MAKE) --no-print-directory analyze
+	@echo "== luacheck on the Lua modules, the command and the specs =="
+	$(MAKE) --no-print-directory lint
 
 demo: deps $(CORE)
 	$(LUA) bin/thematic demo samples
