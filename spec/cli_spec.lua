@@ -16,12 +16,7 @@ local function run(args, stdin)
   return out, code, err
 end
 
-local function tmpdir()
-  local d = os.tmpname()
-  os.remove(d)
-  os.execute("mkdir -p " .. d)
-  return d
-end
+local tmpdir = dofile("spec/helper.lua").tmpdir
 
 local function csv_rows(text)
   local rows, header = {}, nil

@@ -3,16 +3,8 @@ local corpus = require "thematic.corpus"
 local STUDY = "spec/fixtures/transcripts/study"
 local DIR = "spec/fixtures/transcripts"
 
-local function tmpdir()
-  local d = os.tmpname()
-  os.remove(d)
-  assert(os.execute("mkdir -p '" .. d .. "'"))
-  return d
-end
-
-local function write(path, data)
-  local f = assert(io.open(path, "wb")); f:write(data); f:close()
-end
+local H = dofile("spec/helper.lua")
+local tmpdir, write = H.tmpdir, H.write
 
 local function all(c, filter, incl)
   local out = {}

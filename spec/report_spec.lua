@@ -23,12 +23,7 @@ local function coded_of(path, opts)
   return coding.code(c, assert(codebook.load(CODEBOOK)), opts)
 end
 
-local function tmpdir()
-  local d = os.tmpname()
-  os.remove(d)
-  assert(os.execute("mkdir -p '" .. d .. "'"))
-  return d
-end
+local tmpdir = dofile("spec/helper.lua").tmpdir
 
 local function count_of(s, plain)
   local n, i = 0, 1

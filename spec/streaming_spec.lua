@@ -8,16 +8,8 @@ local coding = require "thematic.coding"
 local count = require "thematic.analysis.count"
 local text_reader = require "thematic.readers.text"
 
-local function tmpdir()
-  local d = os.tmpname()
-  os.remove(d)
-  assert(os.execute("mkdir -p '" .. d .. "'"))
-  return d
-end
-
-local function write(path, data)
-  local f = assert(io.open(path, "wb")); f:write(data); f:close()
-end
+local H = dofile("spec/helper.lua")
+local tmpdir, write = H.tmpdir, H.write
 
 -- A transcript with everything the parser treats specially: a preamble
 -- with no speaker, interviewer turns, a name used as a label (Tom:) that

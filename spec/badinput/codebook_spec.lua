@@ -1,6 +1,6 @@
 -- Nasty codebooks: cycles, billion laughs, deep nesting, a huge pattern
 -- list, and .lua files that try to run code.
-local H = dofile("spec/badinput/helper.lua")
+local H = dofile("spec/helper.lua")
 local codebook = require "thematic.codebook"
 local FIX = H.FIX
 

@@ -1,6 +1,6 @@
 -- Nasty bytes in transcript files: each gives a clear error naming the
 -- file and the byte offset, or the expected result. See docs/robustness.md.
-local H = dofile("spec/badinput/helper.lua")
+local H = dofile("spec/helper.lua")
 local corpus = require "thematic.corpus"
 local FIX = H.FIX
 

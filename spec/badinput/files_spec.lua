@@ -1,7 +1,7 @@
 -- Nasty files and folders: zip bombs and XML entities in .docx, a
 -- participants CSV with quotes, newlines and a BOM, out-of-order VTT,
 -- odd paths, a symlink loop, unreadable files.
-local H = dofile("spec/badinput/helper.lua")
+local H = dofile("spec/helper.lua")
 local corpus = require "thematic.corpus"
 local FIX = H.FIX
 local has_core = pcall(require, "thematic.core")

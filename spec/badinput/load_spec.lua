@@ -1,5 +1,5 @@
 -- Load: many small files, and --jobs workers that die.
-local H = dofile("spec/badinput/helper.lua")
+local H = dofile("spec/helper.lua")
 
 describe("load", function()
   it("counts 2,000 small files with steady memory (20,000: docs/robustness.md)", function()

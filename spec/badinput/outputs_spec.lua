@@ -1,6 +1,6 @@
 -- Safe outputs: CSV formula neutralising in every CSV the CLI writes, HTML
 -- and XML escaping, --output never over an input, never half written.
-local H = dofile("spec/badinput/helper.lua")
+local H = dofile("spec/helper.lua")
 local output = require "thematic.output"
 local codebook = require "thematic.codebook"
 

@@ -1,5 +1,6 @@
--- Shared by the bad-input specs: run the real bin/thematic, temp folders,
--- files written from Lua, max RSS from /usr/bin/time -v.
+-- Shared by the specs (`local H = dofile("spec/helper.lua")`): run the real
+-- bin/thematic, temp folders, files written from Lua, max RSS from
+-- /usr/bin/time -v. FIX and CODEBOOK are the bad-input specs' fixtures.
 local H = {}
 
 H.FIX = "spec/fixtures/badinput/"
