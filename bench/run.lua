@@ -11,9 +11,10 @@
 -- bench/multilingual.txt (French, German, Hindi, Urdu, Tamil, emoji, some
 -- decomposed accents); at least a fifth of its bytes are non-ASCII.
 
-package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
+package.path = "lua/?.lua;lua/?/init.lua;bench/?.lua;" .. package.path
 package.cpath = "build/?.so;" .. package.cpath
 local core = require "thematic.core"
+local codebooks = require "codebooks"
 
 local DATA = "bench/data"
 os.execute("mkdir -p " .. DATA)
@@ -150,75 +151,49 @@ for _, f in ipairs({ { "english", english, english_path },
   end
 end
 
--- Codebook scans: 10 ... 10,000 patterns on the English corpus. Patterns
--- are frequent stems and prefix globs of the corpus itself, so they hit.
-print()
-print("codebook scan (tokenise, normalise, stem, match every pattern, count)")
-local counts = core.stem_counts(english:sub(1, 5e6), "none")
-local vocab = {}
-for w, n in pairs(counts) do
-  if #w > 3 and w:match("^%l+$") then vocab[#vocab + 1] = { w, n } end
-end
-table.sort(vocab, function(a, b) return a[2] > b[2] or (a[2] == b[2] and a[1] < b[1]) end)
-local base10
-for _, npat in ipairs({ 10, 100, 1000, 10000 }) do
-  local patterns, plist = {}, {}
-  for i = 1, npat do
-    local w = vocab[i][1]
-    local text = (i % 4 == 0) and (w:sub(1, 5) .. "*") or w
-    local elements = { { text:find("%*") and "glob" or "word", text } }
-    patterns[i] = { code = (i - 1) % 50 + 1, id = i, elements = elements }
-    plist[i] = text
-  end
-  local pfile = DATA .. "/patterns-" .. npat .. ".txt"
-  local pf = assert(io.open(pfile, "w"))
-  pf:write(table.concat(plist, "\n"), "\n")
-  pf:close()
-  -- A new matcher each run: its word-form cache starts cold, as in a fresh job.
-  local spec = { language = "english", ncodes = 50, patterns = patterns }
+-- Codebook scans: 10 ... 10,000 patterns on the English corpus, the sets of
+-- bench/codebooks.lua. A new matcher each run: its word-form cache starts
+-- cold, as in a fresh job. Gives seconds and hits.
+local function timed_scan(spec)
   local hits = 0
   local secs = best_of(3, function()
     local r = core.matcher(spec):scan(english, { hits = false })
     hits = 0
     for _, n in ipairs(r.counts) do hits = hits + n end
   end)
+  return secs, hits
+end
+
+-- First the corpus's frequent stems and prefix globs, so they hit, with
+-- Python doing the same dictionary count.
+print()
+print("codebook scan (tokenise, normalise, stem, match every pattern, count)")
+local vocab = codebooks.frequent(english)
+local base10
+for _, npat in ipairs(codebooks.SIZES) do
+  local spec, texts = codebooks.build("frequent", npat, vocab)
+  local pfile = DATA .. "/patterns-" .. npat .. ".txt"
+  local pf = assert(io.open(pfile, "w"))
+  pf:write(table.concat(texts, "\n"), "\n")
+  pf:close()
+  local secs, hits = timed_scan(spec)
   base10 = base10 or secs
   local py = python(english_path, "english", "--patterns " .. pfile)
   print(("%6d patterns  %9d hits  thematic %6.1f MB/s (%.2fx the time of 10)   python %5.1f MB/s"
     .. "   ratio %.1fx"):format(npat, hits, mbps(#english, secs), secs / base10, mbps(#english, py), py / secs))
 end
 
--- The same sizes with the hits held about level: the 10 most frequent words
--- of the series above, then words (and stems) seen only once or twice in
--- the whole file, in alphabetical order: real words of the corpus, so
--- they are looked up like any other, but they hit rarely. This separates what the number of patterns
--- costs from what the number of hits costs.
+-- The same sizes with the hits held about level (the 10 most frequent
+-- words, then words and stems seen at most twice): real words of the
+-- corpus, looked up like any other, that hit rarely. This separates what
+-- the number of patterns costs from what the number of hits costs.
+-- Instructions, which do not move between runs: bench/callgrind_patterns.lua.
 print()
 print("codebook scan, hits held about level (10 frequent words + rare words of the corpus)")
-local form_seen = core.stem_counts(english, "none")
-local stem_seen = core.stem_counts(english, "english")
-local rare = {}
-for w, n in pairs(form_seen) do
-  -- rare as a stem too: "configurations" may be rare, "configur" is not
-  if n <= 2 and #w > 3 and w:match("^%l+$") and stem_seen[core.stem(w, "english")] <= 2 then
-    rare[#rare + 1] = w
-  end
-end
-table.sort(rare)
+local rare = codebooks.rare(english)
 local level10
-for _, npat in ipairs({ 10, 100, 1000, 10000 }) do
-  local patterns = {}
-  for i = 1, npat do
-    local w = i <= 10 and vocab[i][1] or rare[(i - 10 - 1) % #rare + 1]
-    patterns[i] = { code = (i - 1) % 50 + 1, id = i, elements = { { "word", w } } }
-  end
-  local spec = { language = "english", ncodes = 50, patterns = patterns }
-  local hits = 0
-  local secs = best_of(3, function()
-    local r = core.matcher(spec):scan(english, { hits = false })
-    hits = 0
-    for _, n in ipairs(r.counts) do hits = hits + n end
-  end)
+for _, npat in ipairs(codebooks.SIZES) do
+  local secs, hits = timed_scan((codebooks.build("level", npat, vocab, rare)))
   level10 = level10 or secs
   print(("%6d patterns  %9d hits  thematic %6.1f MB/s (%.2fx the time of 10)"):format(
     npat, hits, mbps(#english, secs), secs / level10))
