@@ -8,12 +8,7 @@ local lfs = require "lfs"
 
 local FIXTURES = "spec/fixtures/fuzz"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local read = dofile("spec/helper.lua").slurp
 
 -- The input files of one target, sorted.
 local function inputs(target)

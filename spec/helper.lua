@@ -51,6 +51,14 @@ function H.read(path)
   return s
 end
 
+-- The whole of a file that must exist (an error naming it otherwise).
+function H.slurp(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
 function H.sh(cmd) return os.execute(cmd .. " >/dev/null 2>&1") == true end
 
 return H

@@ -11,12 +11,7 @@ local DATE = "2024-05-01T09:00:00Z"
 
 local has_core = pcall(require, "thematic.core")
 
-local function read(p)
-  local f = assert(io.open(p, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local read = dofile("spec/helper.lua").slurp
 
 local function exists(p)
   local f = io.open(p, "rb")

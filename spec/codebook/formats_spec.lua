@@ -3,12 +3,7 @@ local cjson = require "cjson"
 
 local DIR = "spec/fixtures/codebooks/"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local read = dofile("spec/helper.lua").slurp
 
 local EXPECTED = cjson.decode(read(DIR .. "EXPECTED.json"))
 
