@@ -108,9 +108,7 @@ TH_HIDDEN void th_matcher_negated_to(th_matcher *m, uint32_t code,
 /* Builds the start index; call once after the last pattern. */
 TH_HIDDEN int th_matcher_finish(th_matcher *m);
 
-/* Skip ranges: sorted, [start, end) byte offsets. */
-typedef struct th_range { size_t start, end; } th_range;
-
+/* Skip ranges (th_range, sorted) are left out of the scan. */
 /* Scans text[from, to). Results are left in m->counts, m->negated,
    m->hits, m->words. */
 TH_HIDDEN int th_matcher_scan(th_matcher *m, const char *text, size_t from,

@@ -42,6 +42,9 @@ static inline void th_free(const th_alloc *a, void *p, size_t size) {
 TH_HIDDEN int th_grow(const th_alloc *a, void **arr, size_t *cap,
                       size_t need, size_t esize);
 
+/* A byte range of a text, [start, end), 0-based. */
+typedef struct th_range { size_t start, end; } th_range;
+
 /* A growable byte buffer owned by its user. */
 typedef struct th_buf {
   char *data;
