@@ -16,6 +16,7 @@
 
 #include "lexicon.h"
 #include "matcher.h"
+#include "tally.h"
 #include "tokenize.h"
 #include "zipio.h"
 #include <zip.h>
@@ -509,11 +510,16 @@ static int l_word_count(lua_State *L) {
 
 typedef struct matcherbox {
   th_matcher m;
-  int live;
+  th_tally tally;      /* per-group counting (m:tally) */
+  int live, tally_live;
 } matcherbox;
 
 static int matcher_gc(lua_State *L) {
   matcherbox *b = (matcherbox *)luaL_checkudata(L, 1, MATCHER_MT);
+  if (b->tally_live) {
+    th_tally_free(&b->tally);
+    b->tally_live = 0;
+  }
   if (b->live) {
     th_matcher_free(&b->m);
     b->live = 0;
@@ -521,10 +527,14 @@ static int matcher_gc(lua_State *L) {
   return 0;
 }
 
-static th_matcher *check_matcher(lua_State *L) {
+static matcherbox *check_matcherbox(lua_State *L) {
   matcherbox *b = (matcherbox *)luaL_checkudata(L, 1, MATCHER_MT);
   if (!b->live) luaL_argerror(L, 1, "matcher is closed");
-  return &b->m;
+  return b;
+}
+
+static th_matcher *check_matcher(lua_State *L) {
+  return &check_matcherbox(L)->m;
 }
 
 static int spec_error(lua_State *L, lua_Integer pat, const char *msg) {
@@ -598,6 +608,31 @@ static void add_pattern(lua_State *L, th_matcher *m, lua_Integer pat) {
   lua_settop(L, top);
 }
 
+/* spec.parents (optional): code number -> its parent's number, always
+   smaller (codes are numbered depth first), so ancestor chains end. */
+static void read_parents(lua_State *L, matcherbox *b, uint32_t ncodes) {
+  uint32_t *parent, c;
+  int st;
+  parent = (uint32_t *)lua_newuserdatauv(L, ((size_t)ncodes + 1) * sizeof(uint32_t), 0);
+  memset(parent, 0, ((size_t)ncodes + 1) * sizeof(uint32_t));
+  if (lua_getfield(L, 1, "parents") == LUA_TTABLE) {
+    for (c = 1; c <= ncodes; c++) {
+      lua_Integer p;
+      lua_geti(L, -1, c);
+      p = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+      if (!lua_isnil(L, -1) && (p < 1 || p >= (lua_Integer)c))
+        luaL_argerror(L, 1, "parents maps a code number to a smaller code number");
+      parent[c] = (uint32_t)p;
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  st = th_tally_init(&b->tally, b->m.alloc, ncodes, parent);
+  b->tally_live = 1;
+  lua_pop(L, 1);
+  if (st != TH_OK) raise_status(L, st);
+}
+
 /*
 ** matcher(spec) -> matcher   (see docs/internals.md for the spec)
 */
@@ -626,7 +661,7 @@ static int l_matcher(lua_State *L) {
     return luaL_argerror(L, 1, "ncodes must be a non-negative integer");
   lua_pop(L, 1);
   b = (matcherbox *)lua_newuserdatauv(L, sizeof(matcherbox), 0);
-  b->live = 0;
+  b->live = b->tally_live = 0;
   luaL_setmetatable(L, MATCHER_MT);
   memset(&b->m, 0, sizeof b->m);
   st = th_matcher_init(&b->m, lua_alloc_of(L), lang, (uint32_t)ncodes);
@@ -679,6 +714,7 @@ static int l_matcher(lua_State *L) {
   }
   lua_pop(L, 1);
   if ((st = th_matcher_finish(m)) != TH_OK) return raise_status(L, st);
+  read_parents(L, b, (uint32_t)ncodes);
   return 1;
 }
 
@@ -740,6 +776,138 @@ static int m_scan(lua_State *L) {
     }
     lua_setfield(L, -2, "hits");
   }
+  return 1;
+}
+
+/*
+** The result of a tally: per group g (1..ngroups) {words=, segments=,
+** cells = {code1, hits1, coded1, negated1, code2, ...}}, cells in the order
+** first touched.
+*/
+static void push_tally(lua_State *L, const th_tally *t, uint32_t ngroups) {
+  uint32_t g;
+  size_t i, *filled;
+  lua_createtable(L, (int)ngroups, 0);
+  for (g = 1; g <= ngroups; g++) {
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, (lua_Integer)t->words[g]);
+    lua_setfield(L, -2, "words");
+    lua_pushinteger(L, (lua_Integer)t->segments[g]);
+    lua_setfield(L, -2, "segments");
+    lua_newtable(L);
+    lua_setfield(L, -2, "cells");
+    lua_rawseti(L, -2, g);
+  }
+  filled = (size_t *)lua_newuserdatauv(L, ((size_t)ngroups + 1) * sizeof(size_t), 0);
+  memset(filled, 0, ((size_t)ngroups + 1) * sizeof(size_t));
+  for (i = 0; i < t->ncells; i++) {
+    const th_cell *c = &t->cells[i];
+    size_t k = filled[c->group];
+    lua_rawgeti(L, -2, c->group);
+    lua_getfield(L, -1, "cells");
+    lua_pushinteger(L, c->code);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+    lua_pushinteger(L, (lua_Integer)c->hits);
+    lua_rawseti(L, -2, (lua_Integer)k + 2);
+    lua_pushinteger(L, (lua_Integer)c->coded);
+    lua_rawseti(L, -2, (lua_Integer)k + 3);
+    lua_pushinteger(L, (lua_Integer)c->negated);
+    lua_rawseti(L, -2, (lua_Integer)k + 4);
+    filled[c->group] = k + 4;
+    lua_pop(L, 2);
+  }
+  lua_pop(L, 1);
+}
+
+/* A segment's span, from its start and stop fields (1-based, inclusive,
+   clamped to the text as m:scan's from and to are). */
+static void segment_span(lua_State *L, int seg, size_t len, th_segment *sg) {
+  lua_Integer f, t;
+  lua_getfield(L, seg, "start");
+  lua_getfield(L, seg, "stop");
+  f = luaL_checkinteger(L, -2);
+  t = luaL_checkinteger(L, -1);
+  lua_pop(L, 2);
+  if (f < 1) f = 1;
+  if (f > (lua_Integer)len + 1) f = (lua_Integer)len + 1;
+  if (t > (lua_Integer)len) t = (lua_Integer)len;
+  if (t < f - 1) t = f - 1;
+  sg->start = (size_t)f - 1;
+  sg->end = (size_t)t;
+}
+
+/*
+** m:tally(text, segments, groups, ngroups) -> per-group totals (see
+** push_tally). segments: array of corpus segments, read for their start,
+** stop (1-based, inclusive) and marks (skip ranges, as m:scan's skip);
+** groups[i]: the group of segment i, 1..ngroups, or 0 to leave it out.
+*/
+static int m_tally(lua_State *L) {
+  matcherbox *b = check_matcherbox(L);
+  size_t len, nsegs, i, nranges = 0, used = 0;
+  const char *s = luaL_checklstring(L, 2, &len);
+  lua_Integer ngroups = luaL_checkinteger(L, 5);
+  th_segment *segs;
+  th_range *ranges;
+  int st;
+  luaL_checktype(L, 3, LUA_TTABLE);
+  luaL_checktype(L, 4, LUA_TTABLE);
+  luaL_argcheck(L, ngroups >= 0 && ngroups <= 1000000, 5, "ngroups out of range");
+  luaL_argcheck(L, b->tally_live, 1, "matcher has no tally");
+  lua_settop(L, 5);
+  nsegs = (size_t)luaL_len(L, 3);
+  luaL_argcheck(L, nsegs < ((size_t)1 << 26), 3, "too many segments");
+  /* first the number of skip ranges, so they all go in one block */
+  for (i = 0; i < nsegs; i++) {
+    luaL_argexpected(L, lua_geti(L, 3, (lua_Integer)i + 1) == LUA_TTABLE, 3,
+                     "array of segment tables");
+    if (lua_getfield(L, -1, "marks") == LUA_TTABLE) {
+      lua_Integer n = luaL_len(L, -1);
+      luaL_argcheck(L, n >= 0 && n % 2 == 0 && n < ((lua_Integer)1 << 26), 3,
+                    "marks need pairs of offsets (start, stop)");
+      nranges += (size_t)n / 2;
+    }
+    lua_pop(L, 2);
+  }
+  luaL_argcheck(L, nranges < ((size_t)1 << 26), 3, "too many marks");
+  segs = (th_segment *)lua_newuserdatauv(L, (nsegs ? nsegs : 1) * sizeof(th_segment), 0);
+  ranges = (th_range *)lua_newuserdatauv(L, (nranges ? nranges : 1) * sizeof(th_range), 0);
+  for (i = 0; i < nsegs; i++) {
+    th_segment *sg = &segs[i];
+    lua_Integer g;
+    lua_geti(L, 3, (lua_Integer)i + 1);
+    segment_span(L, lua_gettop(L), len, sg);
+    lua_geti(L, 4, (lua_Integer)i + 1);
+    g = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
+    luaL_argcheck(L, g >= 0 && g <= ngroups, 4, "groups must be integers 0..ngroups");
+    sg->group = (uint32_t)g;
+    sg->skip = ranges + used;
+    sg->nskip = 0;
+    if (lua_getfield(L, -2, "marks") == LUA_TTABLE) {
+      lua_Integer k, n = luaL_len(L, -1);
+      if ((size_t)n / 2 > nranges - used)   /* changed under us (a metamethod) */
+        luaL_argerror(L, 3, "marks changed while read");
+      for (k = 0; k < n / 2; k++) {
+        th_range *r = &ranges[used];
+        lua_Integer a, e;
+        lua_geti(L, -1, 2 * k + 1);
+        lua_geti(L, -2, 2 * k + 2);
+        a = luaL_checkinteger(L, -2);
+        e = luaL_checkinteger(L, -1);
+        lua_pop(L, 2);
+        if (a < 1 || e < a - 1 || (k > 0 && (size_t)a - 1 < r[-1].end))
+          luaL_argerror(L, 3, "marks must be increasing and not overlap");
+        r->start = (size_t)a - 1;
+        r->end = (size_t)e;
+        used++;
+        sg->nskip++;
+      }
+    }
+    lua_pop(L, 3);
+  }
+  if ((st = th_tally_run(&b->tally, &b->m, s, segs, nsegs, (uint32_t)ngroups)) != TH_OK)
+    return raise_status(L, st);
+  push_tally(L, &b->tally, (uint32_t)ngroups);
   return 1;
 }
 
@@ -909,6 +1077,7 @@ static const luaL_Reg core_funcs[] = {
 
 static const luaL_Reg matcher_methods[] = {
   {"scan", m_scan},
+  {"tally", m_tally},
   {"info", m_info},
   {NULL, NULL}
 };

@@ -23,7 +23,7 @@ local encoding = require "thematic.codebook.encoding"
 
 local type, ipairs, pairs, tostring, error = type, ipairs, pairs, tostring, error
 local setmetatable, pcall, require = setmetatable, pcall, require
-local format, find, lower, sub = string.format, string.find, string.lower, string.sub
+local format, find, lower, match, sub = string.format, string.find, string.lower, string.match, string.sub
 local concat, sort = table.concat, table.sort
 local io_open = io.open
 
@@ -465,7 +465,7 @@ end
 -- pattern = {[id] = {text=, code=, except=bool, line=}}}`.
 -- @treturn table the spec (see docs/internals.md)
 function Codebook:compile()
-  local spec = { language = self.language, patterns = {}, negated_to = {} }
+  local spec = { language = self.language, patterns = {}, negated_to = {}, parents = {} }
   local index = { code = {}, number = {}, pattern = {} }
   local n = 0
   for code in self:codes() do
@@ -496,6 +496,8 @@ function Codebook:compile()
       end
     end
     if code.negated_to then spec.negated_to[i] = index.number[code.negated_to] end
+    local parent = match(code.path, "^(.*)/[^/]*$")
+    if parent then spec.parents[i] = index.number[parent] end
   end
   if self.negation.window > 0 and #self.negation.cues > 0 then
     local cues = {}

@@ -90,9 +90,24 @@ local function code_segment(prep, doc, seg)
   return entry
 end
 
--- In a transcript with speaker labels, text before the first label (a
--- title, a note that the transcript is fictional) is nobody's speech.
-local function has_speakers(doc)
+--- Whether a coder codes a segment: not the interviewer's (unless
+-- `opts.include_interviewer`), and in a transcript with speaker labels not
+-- text before the first label (unless `opts.include_unattributed`).
+-- @tparam table seg
+-- @tparam boolean speakers whether the segment's document has speaker labels
+-- @tparam table opts
+-- @treturn boolean
+function M.included(seg, speakers, opts)
+  return (not seg.interviewer or opts.include_interviewer == true) and
+         (seg.speaker ~= nil or not speakers or opts.include_unattributed == true)
+end
+
+--- Whether a document has speaker labels (a file read in parts knows it
+-- for the whole file: `doc.has_speakers`).
+-- @tparam table doc
+-- @treturn boolean
+function M.has_speakers(doc)
+  if doc.has_speakers ~= nil then return doc.has_speakers end
   for _, seg in ipairs(doc.segments) do
     if seg.speaker then return true end
   end
@@ -127,7 +142,7 @@ function M.code(corpus, codebook, opts)
   local docs_by_id, speakers = {}, {}
   for _, d in ipairs(corpus.documents) do
     docs_by_id[d.id] = d
-    speakers[d.id] = has_speakers(d)
+    speakers[d.id] = M.has_speakers(d)
   end
   local coded = { corpus = corpus, codebook = codebook, segments = {} }
   local filter = opts.filter
@@ -153,12 +168,9 @@ function M.coder(codebook, opts)
   local prep = prepare(codebook)
   return function(doc, each)
     local coded = { codebook = codebook, segments = {} }
-    -- a part of a file read in parts knows it for the whole file
-    local speakers = doc.has_speakers
-    if speakers == nil then speakers = has_speakers(doc) end
+    local speakers = M.has_speakers(doc)
     for _, seg in ipairs(doc.segments) do
-      if (not seg.interviewer or opts.include_interviewer) and
-         (seg.speaker or not speakers or opts.include_unattributed) then
+      if M.included(seg, speakers, opts) then
         local entry = code_segment(prep, doc, seg)
         if each then each(entry) else coded.segments[#coded.segments + 1] = entry end
       end

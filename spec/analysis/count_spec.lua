@@ -1,0 +1,63 @@
+-- The two ways of counting give the same partials: coded segments one at a
+-- time (thematic.coding.coder + count.counter, the path every other
+-- analysis shares) and whole documents in one call into the C core
+-- (count.document_counter, what `thematic count` uses).
+local corpus = require "thematic.corpus"
+local codebook = require "thematic.codebook"
+local coding = require "thematic.coding"
+local count = require "thematic.analysis.count"
+local output = require "thematic.output"
+
+local DEFAULT = "samples/codebooks/digital-health.yml"
+
+-- Partials as JSON lines, one per document, in document order.
+local function jsonl(partials)
+  local lines = {}
+  for i, p in ipairs(partials) do lines[i] = output.json(count.to_plain(p)) end
+  return table.concat(lines, "\n")
+end
+
+local function both(paths, cb_path, by, opts)
+  opts = opts or {}
+  local cb = assert(codebook.load(cb_path))
+  local code_doc = coding.coder(cb, opts)
+  local add, by_segment = count.counter(cb, by)
+  local add_doc, by_document = count.document_counter(cb, by, opts)
+  local _, errs = corpus.load(paths, { level = opts.level, each = function(doc)
+    code_doc(doc, add)
+    add_doc(doc)
+  end })
+  assert.are.equal(0, #(type(errs) == "table" and errs or {}))
+  return jsonl(by_segment), jsonl(by_document), #by_document
+end
+
+describe("count.document_counter", function()
+  local cases = {
+    { "samples/transcripts", DEFAULT, { "group" } },
+    { "samples/transcripts", DEFAULT, { "speaker" } },
+    { "samples/transcripts", DEFAULT, { "role", "setting" }, { include_interviewer = true } },
+    { "samples/transcripts", DEFAULT, {}, { level = "sentence" } },
+    { "samples/transcripts", DEFAULT, { "participant" }, { level = "paragraph", include_unattributed = true } },
+    { "spec/fixtures/cli/study", "spec/fixtures/cli/study/codebook.yml", { "role" } },
+    { "samples/abstracts", DEFAULT, { "section" } },
+    { "samples/transcripts", "spec/fixtures/analysis/overlapping-codebook.yml", { "group" } },
+    { "samples/transcripts", "spec/fixtures/analysis/overlapping-codebook.yml", { "speaker" }, { level = "sentence" } },
+  }
+  for _, case in ipairs(cases) do
+    local paths, cb, by, opts = case[1], case[2], case[3], case[4]
+    it(("gives the coded-segment counter's partials for %s by {%s}%s"):format(paths,
+        table.concat(by, ","), opts and " with options" or ""), function()
+      local a, b, n = both(paths, cb, by, opts)
+      assert.is_true(n > 0)
+      assert.are.equal(a, b)
+    end)
+  end
+
+  it("makes no partial for a document with nothing to count", function()
+    local cb = assert(codebook.load(DEFAULT))
+    local add, partials = count.document_counter(cb, {})
+    add({ id = "empty", text = "INT: Anything to add?\n", has_speakers = true,
+          segments = { { speaker = "INT", interviewer = true, start = 6, stop = 21 } } })
+    assert.are.equal(0, #partials)
+  end)
+end)
