@@ -18,6 +18,7 @@
 #include "matcher.h"
 #include "tally.h"
 #include "tokenize.h"
+#include "transcript.h"
 #include "zipio.h"
 #include <zip.h>
 
@@ -927,6 +928,279 @@ static int m_info(lua_State *L) {
 }
 
 /* ---------------------------------------------------------------------
+** Transcripts
+** ------------------------------------------------------------------ */
+
+#define TRANSCRIPT_MT "thematic.transcript"
+
+/* A th_transcript, with the text it was read from as user value 1. */
+typedef struct transcriptbox {
+  th_transcript t;
+  int live;
+} transcriptbox;
+
+static int transcript_gc(lua_State *L) {
+  transcriptbox *b = (transcriptbox *)luaL_checkudata(L, 1, TRANSCRIPT_MT);
+  if (b->live) {
+    th_transcript_free(&b->t);
+    b->live = 0;
+    lua_pushnil(L);
+    lua_setiuservalue(L, 1, 1);
+  }
+  return 0;
+}
+
+static th_transcript *check_transcript(lua_State *L) {
+  transcriptbox *b = (transcriptbox *)luaL_checkudata(L, 1, TRANSCRIPT_MT);
+  if (!b->live) luaL_argerror(L, 1, "transcript is closed");
+  return &b->t;
+}
+
+/* Bytes of t->labels (which has no data while every label is empty). */
+static const char *label_bytes(const th_transcript *t, size_t off) {
+  return t->labels.data ? t->labels.data + off : "";
+}
+
+static const char *const form_names[] = {
+  "", "colon", "timeline", "alone", "nocolon", "continued"
+};
+
+/*
+** transcript(text) -> transcript: the text read line by line (pass 1):
+** the label candidate of each line and the label statistics. The
+** transcript keeps the text for turns().
+*/
+static int l_transcript(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  transcriptbox *b = (transcriptbox *)lua_newuserdatauv(L, sizeof(transcriptbox), 1);
+  int st;
+  b->live = 0;
+  luaL_setmetatable(L, TRANSCRIPT_MT);
+  th_transcript_init(&b->t, lua_alloc_of(L));
+  b->live = 1;
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, -2, 1);
+  if ((st = th_transcript_lines(&b->t, s, len)) != TH_OK) return raise_status(L, st);
+  return 1;
+}
+
+/*
+** t:candidates() -> array of {label=, norm=, form=}, in index order;
+** form is "colon", "timeline", "alone", "nocolon" or "continued".
+*/
+static int t_candidates(lua_State *L) {
+  th_transcript *t = check_transcript(L);
+  size_t i;
+  lua_createtable(L, (int)(t->ncandidates < 1u << 24 ? t->ncandidates : 0), 0);
+  for (i = 0; i < t->ncandidates; i++) {
+    const th_candidate *c = &t->candidates[i];
+    lua_createtable(L, 0, 3);
+    lua_pushlstring(L, label_bytes(t, c->label_off), c->label_len);
+    lua_setfield(L, -2, "label");
+    lua_pushlstring(L, label_bytes(t, c->norm_off), c->norm_len);
+    lua_setfield(L, -2, "norm");
+    lua_pushstring(L, form_names[c->form]);
+    lua_setfield(L, -2, "form");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/*
+** t:stats(into) -> into: adds the label statistics of the text to
+** into = {counts = {norm = n}, colon_seen = {norm = true}}: counts[norm]
+** grows by the uses of norm in forms other than nocolon, colon_seen[norm]
+** is set when it was used with a colon.
+*/
+static int t_stats(lua_State *L) {
+  th_transcript *t = check_transcript(L);
+  size_t i;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  lua_getfield(L, 2, "counts");       /* 3 */
+  lua_getfield(L, 2, "colon_seen");   /* 4 */
+  for (i = 0; i < t->nstats; i++) {
+    const th_label_stat *s = &t->stats[i];
+    if (s->count == 0) continue;      /* used without a colon only */
+    lua_pushlstring(L, label_bytes(t, s->norm_off), s->norm_len);   /* 5 */
+    lua_pushvalue(L, 5);
+    lua_gettable(L, 3);               /* (counts[norm] or 0) + count */
+    if (!lua_toboolean(L, -1)) {
+      lua_pop(L, 1);
+      lua_pushinteger(L, 0);
+    }
+    lua_pushinteger(L, (lua_Integer)s->count);
+    lua_arith(L, LUA_OPADD);
+    lua_pushvalue(L, 5);
+    lua_insert(L, -2);
+    lua_settable(L, 3);
+    if (s->colon_seen) {
+      lua_pushboolean(L, 1);
+      lua_settable(L, 4);
+    }
+    lua_settop(L, 4);
+  }
+  lua_settop(L, 2);
+  return 1;
+}
+
+/*
+** t:turns(accepted, partial, continues) -> n, rest, rest_line, open,
+** open_speaker (pass 2). accepted[i]: whether candidate i is a speaker.
+** continues: the speaker (a label) of a turn of the previous part that
+** goes on, true when that turn has no speaker, nil when none goes on.
+** rest, rest_line: where the turn left for the next part starts (byte,
+** line), nil when none is; open: true when the part was one unfinished
+** turn, whose speaker (candidate index, 0 for nobody) is open_speaker.
+*/
+static int t_turns(lua_State *L) {
+  th_transcript *t = check_transcript(L);
+  int partial = lua_toboolean(L, 3), continues = 0, st;
+  const char *label = NULL, *text;
+  size_t llen = 0, len, i;
+  unsigned char *accepted;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if (lua_type(L, 4) == LUA_TSTRING) {
+    continues = 1;
+    label = lua_tolstring(L, 4, &llen);
+  } else if (!lua_isnoneornil(L, 4)) {
+    luaL_checktype(L, 4, LUA_TBOOLEAN);
+    continues = lua_toboolean(L, 4);
+  }
+  lua_settop(L, 4);
+  accepted = (unsigned char *)lua_newuserdatauv(L, t->nfound + 1, 0);
+  accepted[0] = 0;
+  for (i = 1; i <= t->nfound; i++) {
+    lua_geti(L, 2, (lua_Integer)i);
+    accepted[i] = (unsigned char)lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_getiuservalue(L, 1, 1);
+  text = lua_tolstring(L, -1, &len);
+  if ((st = th_transcript_turns(t, text, len, accepted, partial, continues, label,
+                                llen)) != TH_OK)
+    return raise_status(L, st);
+  lua_pushinteger(L, (lua_Integer)t->nturns);
+  if (t->rest != TH_NO_POS) {
+    lua_pushinteger(L, (lua_Integer)t->rest + 1);
+    lua_pushinteger(L, (lua_Integer)t->rest_line);
+  } else {
+    lua_pushnil(L);
+    lua_pushnil(L);
+  }
+  if (t->open) {
+    lua_pushboolean(L, 1);
+    lua_pushinteger(L, t->open_speaker);
+  } else {
+    lua_pushnil(L);
+    lua_pushnil(L);
+  }
+  return 5;
+}
+
+static const th_turn *check_turn(lua_State *L, const th_transcript *t) {
+  lua_Integer i = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, i >= 1 && (lua_Unsigned)i <= t->nturns, 2, "no such turn");
+  return &t->turns[i - 1];
+}
+
+/*
+** t:turn(i) -> start, stop, line, speaker, time_ms, nmarks: the speech of
+** turn i is text:sub(start, stop); line within the text; speaker a
+** candidate index (0: nobody); time_ms nil when no time was given.
+*/
+static int t_turn(lua_State *L) {
+  th_transcript *t = check_transcript(L);
+  const th_turn *tu = check_turn(L, t);
+  lua_pushinteger(L, (lua_Integer)tu->start + 1);
+  lua_pushinteger(L, (lua_Integer)tu->end);
+  lua_pushinteger(L, (lua_Integer)tu->line);
+  lua_pushinteger(L, tu->speaker);
+  if (tu->time_ms >= 0) lua_pushinteger(L, (lua_Integer)tu->time_ms);
+  else lua_pushnil(L);
+  lua_pushinteger(L, (lua_Integer)tu->nmarks);
+  return 6;
+}
+
+/* t:marks(i) -> {s1, e1, s2, e2, ...} (string.sub offsets) or nil */
+static int t_marks(lua_State *L) {
+  th_transcript *t = check_transcript(L);
+  const th_turn *tu = check_turn(L, t);
+  size_t k;
+  if (tu->nmarks == 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_createtable(L, (int)(tu->nmarks < 1u << 23 ? 2 * tu->nmarks : 0), 0);
+  for (k = 0; k < tu->nmarks; k++) {
+    const th_range *r = &t->marks[tu->mark_off + k];
+    lua_pushinteger(L, (lua_Integer)r->start + 1);
+    lua_rawseti(L, -2, (lua_Integer)(2 * k + 1));
+    lua_pushinteger(L, (lua_Integer)r->end);
+    lua_rawseti(L, -2, (lua_Integer)(2 * k + 2));
+  }
+  return 1;
+}
+
+/*
+** marks(text [, from [, to]]) -> {s1, e1, s2, e2, ...} or nil: the marks
+** of text:sub(from, to) (clamped as string.sub does), as offsets of
+** string.sub into text, counted from from.
+*/
+static int l_marks(lua_State *L) {
+  size_t len, a, b, n = 0;
+  const char *s = luaL_checklstring(L, 1, &len);
+  lua_Integer from = luaL_optinteger(L, 2, 1);
+  lua_Integer to = luaL_optinteger(L, 3, (lua_Integer)len);
+  lua_Unsigned base = (lua_Unsigned)from - 1;
+  th_marks ms;
+  th_range r;
+  if (from > 0) a = (size_t)from;                       /* string.sub's start */
+  else if (from == 0 || from < -(lua_Integer)len) a = 1;
+  else a = len + (size_t)from + 1;
+  if (to > (lua_Integer)len) b = len;                   /* and its end */
+  else if (to >= 0) b = (size_t)to;
+  else if (to < -(lua_Integer)len) b = 0;
+  else b = len + (size_t)to + 1;
+  if (a > b) {
+    lua_pushnil(L);
+    return 1;
+  }
+  th_marks_init(&ms, s + a - 1, b - a + 1);
+  lua_pushnil(L);
+  while (th_next_mark(&ms, &r)) {
+    if (n == 0) {
+      lua_pop(L, 1);
+      lua_newtable(L);
+    }
+    lua_pushinteger(L, (lua_Integer)(base + r.start + 1));
+    lua_rawseti(L, -2, (lua_Integer)++n);
+    lua_pushinteger(L, (lua_Integer)(base + r.end));
+    lua_rawseti(L, -2, (lua_Integer)++n);
+  }
+  return 1;
+}
+
+/* normalize_label(label) -> the label as compared (see transcript.h) */
+static int l_normalize_label(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  luaL_Buffer b;
+  char *out = luaL_buffinitsize(L, &b, len);
+  luaL_pushresultsize(&b, th_normalize_label(s, len, out));
+  return 1;
+}
+
+/* label_plausible(label) -> whether a label could be a speaker's at all */
+static int l_label_plausible(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  lua_pushboolean(L, th_label_plausible(s, len));
+  return 1;
+}
+
+/* ---------------------------------------------------------------------
 ** Zip
 ** ------------------------------------------------------------------ */
 
@@ -1072,6 +1346,10 @@ static const luaL_Reg core_funcs[] = {
   {"zip_list", l_zip_list},
   {"zip_read", l_zip_read},
   {"zip_write", l_zip_write},
+  {"transcript", l_transcript},
+  {"marks", l_marks},
+  {"normalize_label", l_normalize_label},
+  {"label_plausible", l_label_plausible},
   {NULL, NULL}
 };
 
@@ -1079,6 +1357,16 @@ static const luaL_Reg matcher_methods[] = {
   {"scan", m_scan},
   {"tally", m_tally},
   {"info", m_info},
+  {NULL, NULL}
+};
+
+static const luaL_Reg transcript_methods[] = {
+  {"candidates", t_candidates},
+  {"stats", t_stats},
+  {"turns", t_turns},
+  {"turn", t_turn},
+  {"marks", t_marks},
+  {"close", transcript_gc},
   {NULL, NULL}
 };
 
@@ -1105,6 +1393,11 @@ int luaopen_thematic_core(lua_State *L) {
   lua_pushcfunction(L, matcher_gc);
   lua_setfield(L, -2, "__close");
   luaL_newlib(L, matcher_methods);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  new_box_metatable(L, TRANSCRIPT_MT, transcript_gc);
+  luaL_getmetatable(L, TRANSCRIPT_MT);
+  luaL_newlib(L, transcript_methods);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
   luaL_newlib(L, core_funcs);

@@ -24,6 +24,7 @@ build = {
         "csrc/normalize.c",
         "csrc/strmap.c",
         "csrc/tokenize.c",
+        "csrc/transcript.c",
         "csrc/zipio.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },
