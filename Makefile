@@ -143,7 +143,7 @@ FUZZ_SECONDS   ?= 60
 FUZZ_CI_SECONDS ?= 10
 FUZZ_LUA_ERRORS ?= abort
 FUZZ_DIR       ?= $(BUILD)/fuzz
-FUZZ_C_TARGETS  = tokenize normalize matcher lexicon
+FUZZ_C_TARGETS  = tokenize normalize matcher lexicon transcript
 FUZZ_LUA_TARGETS = codebook_yaml codebook_liwc codebook_wordstat \
   codebook_lexicoder codebook_yoshikoder codebook_qdc codebook_csv \
   transcript_txt transcript_vtt transcript_srt transcript_docx \

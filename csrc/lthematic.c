@@ -1136,9 +1136,9 @@ static int t_marks(lua_State *L) {
   for (k = 0; k < tu->nmarks; k++) {
     const th_range *r = &t->marks[tu->mark_off + k];
     lua_pushinteger(L, (lua_Integer)r->start + 1);
-    lua_rawseti(L, -2, (lua_Integer)(2 * k + 1));
+    lua_rawseti(L, -2, (lua_Integer)k * 2 + 1);
     lua_pushinteger(L, (lua_Integer)r->end);
-    lua_rawseti(L, -2, (lua_Integer)(2 * k + 2));
+    lua_rawseti(L, -2, (lua_Integer)k * 2 + 2);
   }
   return 1;
 }

@@ -479,12 +479,15 @@ static int new_candidate(th_transcript *t, const char *label, size_t len, int fo
   if ((st = th_buf_reserve(&t->alloc, &t->labels, 2 * len)) != TH_OK) return st;
   c->label_off = t->labels.len;
   c->label_len = len;
-  if (len) memcpy(t->labels.data + t->labels.len, label, len);
-  t->labels.len += len;
-  norm_off = t->labels.len;
+  norm_off = t->labels.len + len;
   c->norm_off = norm_off;
-  c->norm_len = th_normalize_label(label, len, t->labels.data ? t->labels.data + norm_off : NULL);
-  t->labels.len += c->norm_len;
+  c->norm_len = 0;
+  if (len > 0) {
+    if (t->labels.data == NULL) return TH_ENOMEM;   /* (reserved: never) */
+    memcpy(t->labels.data + c->label_off, label, len);
+    c->norm_len = th_normalize_label(label, len, t->labels.data + norm_off);
+  }
+  t->labels.len = norm_off + c->norm_len;
   {
     const char *norm = t->labels.data ? t->labels.data + norm_off : "";
     uint64_t h = th_hash(norm, c->norm_len);

@@ -27,8 +27,12 @@ add_head() {
 files() {
   expr=""
   for g in "$@"; do expr="$expr -o -iname $g"; done
+  # $expr is split but must not be globbed: run from the repository root,
+  # '*.md' would become README.md NEWS.md and find would find nothing
+  set -f
   # shellcheck disable=SC2086
   find $sources -type f \( -false $expr \) 2>/dev/null | sort
+  set +f
 }
 
 rm -rf "$out"
@@ -44,6 +48,10 @@ for f in $(files '*.txt' '*.md' '*.vtt' '*.srt' '*.ris' '*.nbib' '*.bib' '*.dic'
   { printf '\005\011\041\026'; head -c 4096 "$f"; } > "$tmp"; add matcher "$tmp"
   # lexicon: the words, separated by 0xFF
   head -c 4096 "$f" | tr ' \n\t' '\377\377\377' > "$tmp"; add lexicon "$tmp"
+  # transcript: an options byte (fuzz/fuzz_transcript.c), then the text
+  for b in '\000' '\007' '\032'; do
+    { printf "$b"; head -c 8192 "$f"; } > "$tmp"; add transcript "$tmp"
+  done
   rm -f "$tmp"
 done
 tmp=$(mktemp)
