@@ -19,6 +19,7 @@
 #include "tally.h"
 #include "tokenize.h"
 #include "transcript.h"
+#include "utf8.h"
 #include "zipio.h"
 #include <zip.h>
 
@@ -478,6 +479,20 @@ static th_range *check_skip(lua_State *L, int opts, size_t *n) {
   lua_remove(L, -2);
   *n = (size_t)(len / 2);
   return r;
+}
+
+/*
+** utf8_check(s) -> nil when s is valid UTF-8, else the position (1-based)
+** of the first byte that does not start a valid sequence: what utf8.len
+** returns, without a function call per character.
+*/
+static int l_utf8_check(lua_State *L) {
+  size_t len, at;
+  const char *s = luaL_checklstring(L, 1, &len);
+  at = th_utf8_check((const unsigned char *)s, len);
+  if (at == len) lua_pushnil(L);
+  else lua_pushinteger(L, (lua_Integer)at + 1);
+  return 1;
 }
 
 /*
@@ -1200,6 +1215,94 @@ static int l_label_plausible(lua_State *L) {
   return 1;
 }
 
+/*
+** t:speakers() -> turns, first_lines, nobody: after t:turns(), per
+** candidate i the number of its turns and the line of its first (nil when
+** it has none), and the number of turns of nobody (unlabelled text).
+*/
+static int t_speakers(lua_State *L) {
+  th_transcript *t = check_transcript(L);
+  size_t i;
+  lua_Integer nobody = 0;
+  lua_createtable(L, (int)(t->ncandidates < 1u << 24 ? t->ncandidates : 0), 0);
+  lua_createtable(L, (int)(t->ncandidates < 1u << 24 ? t->ncandidates : 0), 0);
+  for (i = 1; i <= t->ncandidates; i++) {   /* every candidate a number */
+    lua_pushinteger(L, 0);
+    lua_rawseti(L, -3, (lua_Integer)i);
+  }
+  for (i = 0; i < t->nturns; i++) {
+    const th_turn *tu = &t->turns[i];
+    lua_Integer n;
+    if (tu->speaker == 0 || tu->speaker > t->ncandidates) {
+      nobody++;
+      continue;
+    }
+    lua_rawgeti(L, -2, tu->speaker);
+    n = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_pushinteger(L, n + 1);
+    lua_rawseti(L, -3, tu->speaker);
+    if (n == 0) {
+      lua_pushinteger(L, (lua_Integer)tu->line);
+      lua_rawseti(L, -2, tu->speaker);
+    }
+  }
+  lua_pushinteger(L, nobody);
+  return 3;
+}
+
+/*
+** m:tally_turns(transcript, groups, nobody, ngroups) -> per-group totals
+** (see push_tally) for the turns of a parsed transcript (after
+** t:turns()): groups[i] is the group of candidate i's turns, nobody the
+** group of unlabelled text (0 leaves them out).
+*/
+static int m_tally_turns(lua_State *L) {
+  matcherbox *b = check_matcherbox(L);
+  transcriptbox *tb = (transcriptbox *)luaL_checkudata(L, 2, TRANSCRIPT_MT);
+  lua_Integer nobody = luaL_checkinteger(L, 4);
+  lua_Integer ngroups = luaL_checkinteger(L, 5);
+  const th_transcript *t;
+  th_segment *segs;
+  uint32_t *group_of;
+  const char *text;
+  size_t len, i;
+  int st;
+  luaL_argcheck(L, tb->live, 2, "transcript is closed");
+  t = &tb->t;
+  luaL_checktype(L, 3, LUA_TTABLE);
+  luaL_argcheck(L, ngroups >= 0 && ngroups <= 1000000, 5, "ngroups out of range");
+  luaL_argcheck(L, nobody >= 0 && nobody <= ngroups, 4, "nobody must be 0..ngroups");
+  luaL_argcheck(L, b->tally_live, 1, "matcher has no tally");
+  lua_settop(L, 5);
+  lua_getiuservalue(L, 2, 1);   /* the text the transcript was read from */
+  text = lua_tolstring(L, -1, &len);
+  luaL_argcheck(L, text != NULL, 2, "transcript has no text");
+  group_of = (uint32_t *)lua_newuserdatauv(L, (t->ncandidates + 1) * sizeof(uint32_t), 0);
+  group_of[0] = (uint32_t)nobody;
+  for (i = 1; i <= t->ncandidates; i++) {
+    lua_Integer g;
+    lua_geti(L, 3, (lua_Integer)i);
+    g = lua_isnil(L, -1) ? 0 : (lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1);
+    luaL_argcheck(L, g >= 0 && g <= ngroups, 3, "groups must be integers 0..ngroups");
+    group_of[i] = (uint32_t)g;
+    lua_pop(L, 1);
+  }
+  segs = (th_segment *)lua_newuserdatauv(L, (t->nturns ? t->nturns : 1) * sizeof(th_segment), 0);
+  for (i = 0; i < t->nturns; i++) {
+    const th_turn *tu = &t->turns[i];
+    segs[i].start = tu->start;
+    segs[i].end = tu->end;
+    segs[i].skip = tu->nmarks ? t->marks + tu->mark_off : NULL;
+    segs[i].nskip = tu->nmarks;
+    segs[i].group = tu->speaker <= t->ncandidates ? group_of[tu->speaker] : 0;
+  }
+  if ((st = th_tally_run(&b->tally, &b->m, text, segs, t->nturns, (uint32_t)ngroups)) != TH_OK)
+    return raise_status(L, st);
+  push_tally(L, &b->tally, (uint32_t)ngroups);
+  return 1;
+}
+
 /* ---------------------------------------------------------------------
 ** Zip
 ** ------------------------------------------------------------------ */
@@ -1342,6 +1445,7 @@ static const luaL_Reg core_funcs[] = {
   {"language_name", l_language_name},
   {"stem_counts", l_stem_counts},
   {"word_count", l_word_count},
+  {"utf8_check", l_utf8_check},
   {"matcher", l_matcher},
   {"zip_list", l_zip_list},
   {"zip_read", l_zip_read},
@@ -1356,6 +1460,7 @@ static const luaL_Reg core_funcs[] = {
 static const luaL_Reg matcher_methods[] = {
   {"scan", m_scan},
   {"tally", m_tally},
+  {"tally_turns", m_tally_turns},
   {"info", m_info},
   {NULL, NULL}
 };
@@ -1366,6 +1471,7 @@ static const luaL_Reg transcript_methods[] = {
   {"turns", t_turns},
   {"turn", t_turn},
   {"marks", t_marks},
+  {"speakers", t_speakers},
   {"close", transcript_gc},
   {NULL, NULL}
 };

@@ -5,6 +5,8 @@
 #ifndef THEMATIC_UTF8_H
 #define THEMATIC_UTF8_H
 
+#include <string.h>
+
 #include "th_common.h"
 
 #define TH_REPLACEMENT 0xFFFD
@@ -43,6 +45,33 @@ static inline int32_t th_utf8_decode(const unsigned char *s, size_t len,
   *ok = 0;
   *n = 1;
   return TH_REPLACEMENT;
+}
+
+/* The offset of the first byte of s[0..len) that does not start a valid
+   sequence (see th_utf8_decode), or len when there is none. Plain ASCII,
+   most of a transcript, is passed over eight bytes at a time. */
+static inline size_t th_utf8_check(const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    size_t n;
+    int ok;
+    if (len - i >= 8) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if ((w & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    th_utf8_decode(s + i, len - i, &n, &ok);
+    if (!ok) return i;
+    i += n;
+  }
+  return len;
 }
 
 /* Writes cp as UTF-8 into out (room for 4 bytes); returns the length. */

@@ -23,6 +23,7 @@ build = {
         "csrc/memory.c",
         "csrc/normalize.c",
         "csrc/strmap.c",
+        "csrc/tally.c",
         "csrc/tokenize.c",
         "csrc/transcript.c",
         "csrc/zipio.c",

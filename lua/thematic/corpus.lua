@@ -249,7 +249,13 @@ end
 --   then not kept in `documents` (streaming: memory holds one file at a
 --   time; a .txt or .md file bigger than `STREAM_BYTES` comes in parts of
 --   about `PART_BYTES`, documents with the same `id` and `part` = 1, 2, …,
---   see `thematic.readers.text.stream`)
+--   see `thematic.readers.text.stream`); `compact` = true (with `each`, at
+--   the turn level: for counting): a .txt or .md transcript read whole
+--   comes without `segments`, with `compact` instead, the C parse of
+--   `thematic.transcript.parse` with `compact`, its `speakers` (per label
+--   candidate, a stand-in segment joined to its person) and `nobody` (the
+--   stand-in for unlabelled text) — what `thematic.analysis.count`'s
+--   `document_counter` reads
 -- @treturn table|nil the corpus: `documents`, `ndocuments`, `participants`,
 --   `warnings`
 -- @treturn table|string errors: an array of `"path:line: what is wrong"`
@@ -299,7 +305,10 @@ function M.load(paths, opts)
       manifest[f] = { attrs = attrs, line = r.line, used = false }
     end
   end
-  local read_opts = { labels = opts.labels, known = participants_mod.known(people) }
+  -- compact: only for a caller that streams and counts (see `compact` above)
+  local compact = opts.compact == true and opts.each ~= nil and level == "turn"
+  local read_opts = { labels = opts.labels, known = participants_mod.known(people),
+                      compact_text = compact or nil }
   local c = setmetatable({ documents = {}, ndocuments = 0, participants = people,
                            warnings = warnings, level = level, errors = errors }, Corpus)
   local unknown_seen = {}
@@ -309,12 +318,6 @@ function M.load(paths, opts)
   -- A document read: its segments split to the level asked for, and joined
   -- to the people who said them; then given to `each` or kept.
   local function deliver(doc, f)
-    local segs = {}
-    for _, seg in ipairs(doc.segments) do
-      for _, s in ipairs(level == "turn" and { seg } or split(seg, doc.text, level)) do
-        segs[#segs + 1] = s
-      end
-    end
     -- One attributes table per person and document, shared by their
     -- segments (read-only): a long transcript has millions of turns.
     local shared = {}
@@ -331,7 +334,8 @@ function M.load(paths, opts)
       end
       return merged
     end
-    for _, s in ipairs(segs) do
+    -- A segment (or a speaker's stand-in) joined to its document and person.
+    local function join(s)
       s.document = doc.id
       local merged = attributes_for(nil)
       if s.speaker then
@@ -353,7 +357,25 @@ function M.load(paths, opts)
       end
       s.attributes = merged
     end
-    doc.segments = segs
+    if doc.compact then
+      -- read compactly (opts.compact): each speaker is joined once, in the
+      -- order of their first turn, as their first segment would be
+      local speakers = doc.compact.speakers
+      local order = {}
+      for i, sp in pairs(speakers) do order[#order + 1] = i; sp.line = sp.first_line end
+      sort(order, function(a, b) return speakers[a].first_line < speakers[b].first_line end)
+      for _, i in ipairs(order) do join(speakers[i]) end
+      join(doc.compact.nobody)
+    else
+      local segs = {}
+      for _, seg in ipairs(doc.segments) do
+        for _, s in ipairs(level == "turn" and { seg } or split(seg, doc.text, level)) do
+          segs[#segs + 1] = s
+        end
+      end
+      for _, s in ipairs(segs) do join(s) end
+      doc.segments = segs
+    end
     -- the parts of a file read in parts are one document
     if (doc.part or 1) == 1 then c.ndocuments = c.ndocuments + 1 end
     if opts.each then

@@ -317,6 +317,26 @@ function M.label_stats(text, stats)
   return stats
 end
 
+-- The turns left in C, for counting (`opts.compact`): per speaker label
+-- candidate that has turns, a stand-in for its segments, `{speaker=,
+-- interviewer=, role=, turns=, first_line=}`, and one for unlabelled text.
+local function compact(t, speakers, line_base)
+  local nturns, first, nobody_turns = t:speakers()
+  local out, any = {}, false
+  for i, n in ipairs(nturns) do
+    if n > 0 then
+      local speaker = speakers[i]
+      local interviewer = M.is_interviewer(speaker)
+      out[i] = { speaker = speaker, interviewer = interviewer,
+                 role = interviewer and "interviewer" or nil,
+                 turns = n, first_line = first[i] + line_base }
+      any = true
+    end
+  end
+  return { core = t, speakers = out, nobody = {}, nobody_turns = nobody_turns,
+           has_speakers = any }
+end
+
 --- Split a transcript into speaker turns.
 -- @tparam string text decoded UTF-8 text (any line ends)
 -- @tparam[opt] table opts `labels` = a Lua pattern a label must match, or
@@ -332,7 +352,10 @@ end
 --   `turns.open = {speaker=}` is to be given as `continues` to the next
 --   part, which goes on with it); `keep_core` = true to get the parser's
 --   C object (`thematic.core` transcript: candidates, turns, marks) as
---   `turns.core`
+--   `turns.core`; `compact` = true (a whole text, for counting) to leave the
+--   turns in that object and return instead `{core=, speakers={[i]=
+--   stand-in}, nobody=, nobody_turns=, has_speakers=}` (see
+--   `thematic.analysis.count.document_counter`)
 -- @treturn table array of turns `{speaker=, start=, stop=, line=, text=,
 --   marks=, time=, role=, interviewer=}`; `speaker` is the label as
 --   written (nil for unlabelled paragraphs); `start`/`stop` span the speech
@@ -376,6 +399,7 @@ function M.parse(text, opts)
   for i, c in ipairs(cands) do accepted[i] = accept(c, c.norm) and true or false end
   -- pass 2 (in C): the turns
   local n, rest, rest_line, open, open_speaker = t:turns(accepted, opts.partial, continues)
+  if opts.compact and not opts.partial then return compact(t, speakers, line_base) end
   local turns = {}
   local interviewers = {}   -- label as written -> is it the interviewer's?
   for i = 1, n do

@@ -53,6 +53,44 @@ describe("count.document_counter", function()
     end)
   end
 
+  it("keeps one running total with merged, equal to merging every partial", function()
+    local cb = assert(codebook.load(DEFAULT))
+    local add, partials = count.document_counter(cb, { "group" })
+    local add_m, merged = count.document_counter(cb, { "group" }, { merged = true })
+    corpus.load("samples/transcripts", { each = function(doc) add(doc); add_m(doc) end })
+    assert.are.equal(1, #merged)
+    assert.is_true(#partials > 1)
+    local a, b = count.merge(partials), count.merge(merged)
+    assert.are.equal(output.json(count.to_plain(a)), output.json(count.to_plain(b)))
+  end)
+
+  it("counts compactly read transcripts (corpus.load's compact) as it counts segments", function()
+    for _, by in ipairs({ { "group" }, { "speaker", "role" }, { "document" } }) do
+      local cb = assert(codebook.load(DEFAULT))
+      local add, whole = count.document_counter(cb, by)
+      local add_c, compact = count.document_counter(cb, by)
+      local seen = 0
+      -- a participants file without P07 (Speaker 2), so that both warn of them
+      local people = assert(require("thematic.participants").load("samples/transcripts/participants.csv"))
+      people.index["p07"], people.index["speaker 2"] = nil, nil
+      local c1 = corpus.load("samples/transcripts", { each = add, participants = people })
+      local c2 = corpus.load("samples/transcripts", { compact = true, participants = people,
+        each = function(doc)
+          if doc.compact then seen = seen + 1 end
+          add_c(doc)
+        end })
+      assert.is_true(seen > 0)
+      assert.are.equal(jsonl(whole), jsonl(compact))
+      assert.is_true(#c1.warnings > 0)
+      assert.same(c1.warnings, c2.warnings)
+    end
+  end)
+
+  it("says which groupings compact documents can give", function()
+    assert.is_true(count.compact_ok({ "group", "speaker", "role", "document" }))
+    assert.is_false(count.compact_ok({ "group", "line" }))
+  end)
+
   it("makes no partial for a document with nothing to count", function()
     local cb = assert(codebook.load(DEFAULT))
     local add, partials = count.document_counter(cb, {})

@@ -153,3 +153,35 @@ describe("thematic._VERSION", function()
     end
   end)
 end)
+
+describe("thematic.core.utf8_check()", function()
+  local check = require("thematic.core").utf8_check
+
+  it("finds the first byte utf8.len stops at, on random bytes", function()
+    -- utf8.len (strict) is the reference: the reader used it before
+    local seed = 20261126
+    local function rand(n)   -- a small LCG, so every run sees the same cases
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % n
+    end
+    for _ = 1, 20000 do
+      local t = {}
+      for j = 1, rand(24) do
+        t[j] = rand(2) == 0 and string.char(32 + rand(95)) or string.char(rand(256))
+      end
+      local s = string.rep("plain ascii ", rand(3)) .. table.concat(t)
+      if rand(3) == 0 then s = s .. utf8.char(rand(0x110000)) .. s end
+      local ok, at = utf8.len(s)
+      assert.are.equal(ok and nil or at, check(s), ("%q"):format(s))
+    end
+  end)
+
+  it("rejects overlong forms, surrogates and code points past U+10FFFF", function()
+    assert.are.equal(3, check("ab\xC0\xAF"))
+    assert.are.equal(1, check("\xED\xA0\x80"))
+    assert.are.equal(9, check("12345678\xF4\x90\x80\x80"))
+    assert.are.equal(2, check("a\xE2\x82"))
+    assert.is_nil(check("Stra\xC3\x9Fe \xF0\x9F\x98\x80 \xE2\x80\x99"))
+    assert.is_nil(check(""))
+  end)
+end)

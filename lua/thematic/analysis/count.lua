@@ -61,6 +61,36 @@ end
 -- @tparam table by attributes to group by (see `partials`)
 -- @treturn function(entry) adds one entry
 -- @treturn table array of partials, filled as entries arrive, in document order
+local function union(into, from)
+  if from[1] ~= nil then
+    for _, id in ipairs(from) do into[id] = true end
+  else
+    for id in pairs(from) do into[id] = true end
+  end
+end
+
+-- Adds partial p into total (made by `merge`), in place.
+local function merge_into(total, p)
+  total.by = total.by or p.by
+  for key, g in pairs(p.groups) do
+    local t = total.groups[key]
+    if not t then
+      t = new_group(g.values)
+      total.groups[key] = t
+    end
+    t.words = t.words + g.words
+    t.segments = t.segments + g.segments
+    union(t.participants, g.participants)
+    for path, c in pairs(g.codes) do
+      local tc = cell(t, path)
+      tc.hits = tc.hits + c.hits
+      tc.negated = tc.negated + c.negated
+      tc.segments = tc.segments + c.segments
+      union(tc.participants, c.participants)
+    end
+  end
+end
+
 -- The partial of each document, in the order documents first give
 -- something to count, and the group a segment counts in.
 local function partials_by_document(by)
@@ -87,7 +117,7 @@ local function partials_by_document(by)
     end
     return g, key
   end
-  return out, partial, group
+  return out, partial, group, by_doc
 end
 
 function M.counter(codebook, by)
@@ -116,6 +146,22 @@ function M.counter(codebook, by)
   return add, out
 end
 
+-- Fields that differ from turn to turn of one speaker: grouping by one of
+-- them needs every turn as a table.
+local PER_TURN = { line = true, start = true, stop = true, text = true, time = true, marks = true }
+
+--- Whether documents read with `thematic.corpus.load`'s `compact` can be
+-- counted by these attributes (not when grouping by a field of each turn,
+-- such as `line`).
+-- @tparam table by
+-- @treturn boolean
+function M.compact_ok(by)
+  for _, attr in ipairs(by) do
+    if PER_TURN[attr] then return false end
+  end
+  return true
+end
+
 --- A counter that takes whole documents, as `counter` takes coded
 -- segments, with the same result: each document's segments are scanned and
 -- counted by group in one call into the C core (`matcher:tally`), with no
@@ -123,45 +169,40 @@ end
 -- @tparam table codebook
 -- @tparam table by attributes to group by (see `partials`)
 -- @tparam[opt] table opts `include_interviewer`, `include_unattributed` (as
---   `thematic.coding.coder` takes them)
+--   `thematic.coding.coder` takes them); `merged` = true to keep one running
+--   total (what `merge` of every partial gives) instead of a partial per
+--   document
 -- @treturn function(document) adds one document (or one part of a file read
 --   in parts)
 -- @treturn table array of partials, filled as documents arrive
 function M.document_counter(codebook, by, opts)
   opts = opts or {}
-  local out, partial, group = partials_by_document(by)
+  local out, partial, group, by_doc = partials_by_document(by)
+  -- merged: documents are added into one running total as they come (no
+  -- partial per document kept: less memory, one pass)
+  local total = opts.merged and { by = by, groups = {} }
   local matcher = codebook:matcher()
   local path_of = {}
   for n, code in pairs(codebook.index.code) do path_of[n] = code.path end
   local included, person = coding.included, coding.person
-  return function(doc)
-    local segs = doc.segments
-    local speakers = coding.has_speakers(doc)
-    -- group number per segment: one per (group key, person), so that
-    -- "participants mentioning" can be told per person afterwards
-    local groups, ids, made = {}, {}, {}
-    local p
-    for i = 1, #segs do
-      local seg = segs[i]
-      if included(seg, speakers, opts) then
-        p = p or partial(doc.id)
-        local g, key = group(p, seg)
-        local who = person(seg)
-        local per_key = ids[key]
-        if not per_key then per_key = {}; ids[key] = per_key end
-        local id = per_key[who or false]
-        if not id then
-          id = #made + 1
-          per_key[who or false] = id
-          made[id] = { g = g, who = who }
-        end
-        groups[i] = id
-      else
-        groups[i] = 0
-      end
+  -- group numbers: one per (group key, person), so that "participants
+  -- mentioning" can be told per person afterwards
+  local ids, made, p
+  local function group_of(doc, seg)
+    p = p or partial(doc.id)
+    local g, key = group(p, seg)
+    local who = person(seg)
+    local per_key = ids[key]
+    if not per_key then per_key = {}; ids[key] = per_key end
+    local id = per_key[who or false]
+    if not id then
+      id = #made + 1
+      per_key[who or false] = id
+      made[id] = { g = g, who = who }
     end
-    if not p then return end
-    local res = matcher:tally(doc.text, segs, groups, #made)
+    return id
+  end
+  local function fold(res)
     for id, m in ipairs(made) do
       local r, g, who = res[id], m.g, m.who
       g.words = g.words + r.words
@@ -177,7 +218,35 @@ function M.document_counter(codebook, by, opts)
         if who and coded > 0 then c.participants[who] = true end
       end
     end
-  end, out
+  end
+  return function(doc)
+    local speakers = coding.has_speakers(doc)
+    ids, made, p = {}, {}, nil
+    local turns = doc.compact
+    if turns then
+      -- read compactly (thematic.corpus.load's `compact`): the groups are
+      -- worked out per speaker, and the turns never leave C
+      local groups = {}
+      for i, sp in pairs(turns.speakers) do
+        groups[i] = included(sp, speakers, opts) and group_of(doc, sp) or 0
+      end
+      local nobody = turns.nobody_turns > 0 and included(turns.nobody, speakers, opts)
+        and group_of(doc, turns.nobody) or 0
+      if not p then return end
+      fold(matcher:tally_turns(turns.core, groups, nobody, #made))
+      if total then merge_into(total, p); by_doc[doc.id], out[#out] = nil, nil end
+      return
+    end
+    local segs = doc.segments
+    local groups = {}
+    for i = 1, #segs do
+      local seg = segs[i]
+      groups[i] = included(seg, speakers, opts) and group_of(doc, seg) or 0
+    end
+    if not p then return end
+    fold(matcher:tally(doc.text, segs, groups, #made))
+    if total then merge_into(total, p); by_doc[doc.id], out[#out] = nil, nil end
+  end, total and { total } or out
 end
 
 --- Per-document partial counts of a coded corpus.
@@ -199,33 +268,7 @@ end
 -- @treturn table `{by=, groups={[key]=group}}`
 function M.merge(partials)
   local total = { by = nil, groups = {} }
-  local function union(into, from)
-    if from[1] ~= nil then
-      for _, id in ipairs(from) do into[id] = true end
-    else
-      for id in pairs(from) do into[id] = true end
-    end
-  end
-  for _, p in ipairs(partials) do
-    total.by = total.by or p.by
-    for key, g in pairs(p.groups) do
-      local t = total.groups[key]
-      if not t then
-        t = new_group(g.values)
-        total.groups[key] = t
-      end
-      t.words = t.words + g.words
-      t.segments = t.segments + g.segments
-      union(t.participants, g.participants)
-      for path, c in pairs(g.codes) do
-        local tc = cell(t, path)
-        tc.hits = tc.hits + c.hits
-        tc.negated = tc.negated + c.negated
-        tc.segments = tc.segments + c.segments
-        union(tc.participants, c.participants)
-      end
-    end
-  end
+  for _, p in ipairs(partials) do merge_into(total, p) end
   total.by = total.by or {}
   return total
 end

@@ -15,7 +15,8 @@
 local byte, find, format, gsub, sub = string.byte, string.find, string.format, string.gsub,
   string.sub
 local concat = table.concat
-local utf8len, utf8char = utf8.len, utf8.char
+local utf8char = utf8.char
+local utf8_check = require("thematic.core").utf8_check
 local open = io.open
 
 local M = {}
@@ -114,9 +115,10 @@ end
 function M.check_utf8(text, label, base)
   base = base or 0
   local nul = find(text, "\0", 1, true)
-  local ok, bad = utf8len(text)
-  if ok and not nul then return nil end
-  local at = (not ok and nul) and math.min(bad, nul) or (nul or bad)
+  -- (utf8.len would give the same answer, with a function call per character)
+  local bad = utf8_check(text)
+  if not bad and not nul then return nil end
+  local at = (bad and nul) and math.min(bad, nul) or (nul or bad)
   local guess = nul and utf16_guess(text)
   if guess then
     return format("%s: invalid UTF-8 at byte %d (NUL bytes: UTF-16%s without a "

@@ -17,10 +17,20 @@ local M = {}
 
 --- Parse transcript text into a document.
 -- @tparam string text decoded text
--- @tparam[opt] table opts `labels`, `known`; `format` (default `"txt"`)
--- @treturn table `{format=, text=, segments=}`
+-- @tparam[opt] table opts `labels`, `known`; `format` (default `"txt"`);
+--   `compact_text` (see `thematic.corpus.load`'s `compact`)
+-- @treturn table `{format=, text=, segments=}`, or with `compact_text`
+--   `{format=, text=, compact=, has_speakers=}`
 function M.parse(text, opts)
   opts = opts or {}
+  if opts.compact_text then
+    -- for counting: the turns stay in the C parse (see thematic.corpus.load;
+    -- a differently named option, so that readers that give their options
+    -- to transcript.parse, as docx does, are not made compact too)
+    local turns = transcript.parse(text, setmetatable({ compact = true }, { __index = opts }))
+    return { format = opts.format or "txt", text = text, compact = turns,
+             has_speakers = turns.has_speakers }
+  end
   return { format = opts.format or "txt", text = text, segments = transcript.parse(text, opts) }
 end
 
