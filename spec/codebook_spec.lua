@@ -90,6 +90,13 @@ describe("thematic.codebook", function()
     it("rejects a code name with '/'", function()
       assert.same("t.yml:3: code name 'a/b' contains '/'", err("name: x\ncodes:\n  a/b: {}\n"))
     end)
+    it("rejects codes that are not a mapping, and a top-level field given twice", function()
+      -- (found by fuzz_lua_codebook_yaml: both used to raise in the reader)
+      assert.same("t.yml:2: field 'codes' must be a mapping of codes",
+        err("name: x\ncodes: access\ncodes: {a: {}}\n"))
+      assert.same("t.yml:3: field 'codes' given twice",
+        err("name: x\ncodes: {a: {}}\ncodes: {b: {}}\n"))
+    end)
     it("reports YAML syntax errors with their line", function()
       assert.same("t.yml:2: YAML: did not find expected ',' or ']'", err("a: [x\nb: c: d\n"))
     end)

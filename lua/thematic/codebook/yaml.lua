@@ -226,12 +226,19 @@ end
 
 local function native(root, name)
   local d = { codes = {} }
+  local seen = {}
   for k, v in map_pairs(root) do
     local field, e = key_text(name, k)
     if not field then return nil, e end
     if not TOP_FIELDS[field] then return err_at(name, k, "unknown field '%s'", field) end
+    if seen[field] then return err_at(name, k, "field '%s' given twice", field) end
+    seen[field] = true
     if field == "codes" then
-      local ok, cerr = read_codes(name, v, d.codes)
+      if not is_null(v) and v.kind ~= "map" then
+        return err_at(name, v, "field 'codes' must be a mapping of codes")
+      end
+      local ok, cerr = true, nil
+      if not is_null(v) then ok, cerr = read_codes(name, v, d.codes) end
       if not ok then return nil, cerr end
     elseif field == "negation" then
       if v.kind == "scalar" and v.plain and (v.value == "false" or v.value == "off" or v.value == "no") then
