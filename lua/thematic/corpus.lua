@@ -255,7 +255,7 @@ end
 --   `thematic.transcript.parse` with `compact`, its `speakers` (per label
 --   candidate, a stand-in segment joined to its person) and `nobody` (the
 --   stand-in for unlabelled text) — what `thematic.analysis.count`'s
---   `document_counter` reads
+--   `document_counter` reads; the C parse is closed when `each` returns
 -- @treturn table|nil the corpus: `documents`, `ndocuments`, `participants`,
 --   `warnings`
 -- @treturn table|string errors: an array of `"path:line: what is wrong"`
@@ -380,6 +380,9 @@ function M.load(paths, opts)
     if (doc.part or 1) == 1 then c.ndocuments = c.ndocuments + 1 end
     if opts.each then
       opts.each(doc)   -- streaming: the caller keeps what it needs
+      -- (the C parse of a compact document is freed now, not at the next
+      -- collection: its memory goes to the next file)
+      if doc.compact then doc.compact.core:close() end
     else
       c.documents[#c.documents + 1] = doc
     end

@@ -117,7 +117,7 @@ local function partials_by_document(by)
     end
     return g, key
   end
-  return out, partial, group, by_doc
+  return out, partial, group
 end
 
 function M.counter(codebook, by)
@@ -177,10 +177,11 @@ end
 -- @treturn table array of partials, filled as documents arrive
 function M.document_counter(codebook, by, opts)
   opts = opts or {}
-  local out, partial, group, by_doc = partials_by_document(by)
-  -- merged: documents are added into one running total as they come (no
-  -- partial per document kept: less memory, one pass)
+  local out, partial, group = partials_by_document(by)
+  -- merged: every document is counted straight into one running total (no
+  -- partial per document: less memory, and no merging afterwards)
   local total = opts.merged and { by = by, groups = {} }
+  if total then partial = function() return total end end
   local matcher = codebook:matcher()
   local path_of = {}
   for n, code in pairs(codebook.index.code) do path_of[n] = code.path end
@@ -234,7 +235,6 @@ function M.document_counter(codebook, by, opts)
         and group_of(doc, turns.nobody) or 0
       if not p then return end
       fold(matcher:tally_turns(turns.core, groups, nobody, #made))
-      if total then merge_into(total, p); by_doc[doc.id], out[#out] = nil, nil end
       return
     end
     local segs = doc.segments
@@ -245,7 +245,6 @@ function M.document_counter(codebook, by, opts)
     end
     if not p then return end
     fold(matcher:tally(doc.text, segs, groups, #made))
-    if total then merge_into(total, p); by_doc[doc.id], out[#out] = nil, nil end
   end, total and { total } or out
 end
 
