@@ -8,6 +8,9 @@
 ** created closed, then filled, so an error at any point leaves something
 ** the collector can finalise; nothing is leaked when a call raises.
 */
+#define _XOPEN_SOURCE 700   /* realpath(3) */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lua.h>
@@ -479,6 +482,25 @@ static th_range *check_skip(lua_State *L, int opts, size_t *n) {
   lua_remove(L, -2);
   *n = (size_t)(len / 2);
   return r;
+}
+
+/*
+** realpath(path) -> the absolute path with every symbolic link, "." and
+** ".." resolved (realpath(3)), or nil, message when path does not exist.
+** (Output files are checked against the inputs with it; a call to the
+** realpath program cost a process start each.)
+*/
+static int l_realpath(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  char *r = realpath(path, NULL);
+  if (r == NULL) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(errno));
+    return 2;
+  }
+  lua_pushstring(L, r);
+  free(r);
+  return 1;
 }
 
 /*
@@ -1446,6 +1468,7 @@ static const luaL_Reg core_funcs[] = {
   {"stem_counts", l_stem_counts},
   {"word_count", l_word_count},
   {"utf8_check", l_utf8_check},
+  {"realpath", l_realpath},
   {"matcher", l_matcher},
   {"zip_list", l_zip_list},
   {"zip_read", l_zip_read},

@@ -168,11 +168,19 @@ function M.table(header, rows, align)
   return concat(out, "\n") .. "\n"
 end
 
+-- The path with links, "." and ".." resolved; for a file not written yet,
+-- its folder resolved and its name added (as `realpath -m` gives it).
 local function real_path(p)
-  local h = io.popen("realpath -m -- '" .. p:gsub("'", "'\\''") .. "' 2>/dev/null")
-  local r = h and h:read("l")
-  if h then h:close() end
-  return r or p
+  local realpath = require("thematic.core").realpath
+  local r = realpath(p)
+  if r then return r end
+  local dir, name = p:match("^(.*)/([^/]+)$")
+  if not dir then dir, name = ".", p end
+  local rd = realpath(dir == "" and "/" or dir)
+  if rd and name ~= "." and name ~= ".." then
+    return (rd == "/" and "" or rd) .. "/" .. name
+  end
+  return p
 end
 
 --- Writes text to path atomically: a temporary file in the same folder,
