@@ -1,6 +1,6 @@
 -- Published worked examples for the statistics that, until now, had one
--- published source or none (issue 6): %DIFF and Pearson's chi-square in
--- keyness, NPMI and Jaccard in co-occurrence. Every case calls the real module function and compares it
+-- published source or none (issue 6): %DIFF, Log Ratio and Pearson's
+-- chi-square in keyness, NPMI and Jaccard in co-occurrence. Every case calls the real module function and compares it
 -- with a number printed in the source named in the comment above it, at the
 -- precision the source prints (3 decimals where it prints 3 or more).
 --
@@ -13,10 +13,9 @@
 -- themes per interview with its base, run and saturation point) was found.
 -- Its only published check remains the one in saturation_spec.lua.
 --
--- Log Ratio (Hardie 2014) is NOT covered here either: no second published
--- value with its counts and corpus sizes was found (the Wordless test suite
--- checks only Hardie's equal-frequency case, 0, already covered in
--- keyness_spec.lua). Its only published check remains Hardie (2014).
+-- Log Ratio (Hardie 2014): its second published check is the test suite of
+-- the R package DramaAnalysis (below); the first, Hardie's own example, is
+-- in keyness_spec.lua.
 local keyness = require "thematic.analysis.keyness"
 local cooccur = require "thematic.analysis.cooccur"
 
@@ -80,6 +79,21 @@ describe("published worked examples", function()
       local rows = assert(keyness.compare({ w = 20 }, { w = 1 },
         { target_total = 29954, reference_total = 23691 }))
       assert.are.equal(1481.83, round(rows[1].percent_diff, 2))
+    end)
+  end)
+
+  describe("Log Ratio (keyness.stats)", function()
+    -- Source: DramaAnalysis 3.0.2, an R package on CRAN (Nils Reiter et al.;
+    -- repository quadrama/DramaAnalysis), tests/testthat/test-keyness.R,
+    -- commit bf3805f45adaea0346591597343e51d6791432a6, test "keyness(...,
+    -- method=logratio) on dummy data produces correct results": a frequency
+    -- table with rows m1 = (a 10, b 5, c 1), f1 = (1, 3, 10), m2 = (8, 5, 1),
+    -- group m against group f, gives Log Ratio 3.0703893 for a and
+    -- -3.4214638 for c (printed to 7 decimals). Group m has 30 words (a 18,
+    -- c 2), group f 14 (a 1, c 10): no zero count, so no correction is used.
+    it("reproduces DramaAnalysis's keyness test: 3.0703893 and -3.4214638", function()
+      assert.are.equal(3.0703893, round(keyness.stats(18, 1, 30, 14).log_ratio, 7))
+      assert.are.equal(-3.4214638, round(keyness.stats(2, 10, 30, 14).log_ratio, 7))
     end)
   end)
 
