@@ -435,6 +435,18 @@ static int l_stem_counts(lua_State *L) {
   return 2;
 }
 
+/* f..t (1-based, inclusive, as string.sub takes them) clamped to a text of
+   len bytes, as [*from, *to). */
+static void clamp_range(lua_Integer f, lua_Integer t, size_t len, size_t *from,
+                        size_t *to) {
+  if (f < 1) f = 1;
+  if (f > (lua_Integer)len + 1) f = (lua_Integer)len + 1;   /* s + from stays in bounds */
+  if (t > (lua_Integer)len) t = (lua_Integer)len;
+  if (t < f - 1) t = f - 1;
+  *from = (size_t)f - 1;
+  *to = (size_t)t;
+}
+
 /* Reads opts.from, opts.to (1-based, inclusive) into [*from, *to). */
 static void check_range(lua_State *L, int opts, size_t len, size_t *from,
                         size_t *to) {
@@ -444,19 +456,37 @@ static void check_range(lua_State *L, int opts, size_t len, size_t *from,
     if (lua_getfield(L, opts, "to") != LUA_TNIL) t = luaL_checkinteger(L, -1);
     lua_pop(L, 2);
   }
-  if (f < 1) f = 1;
-  if (f > (lua_Integer)len + 1) f = (lua_Integer)len + 1;   /* s + from stays in bounds */
-  if (t > (lua_Integer)len) t = (lua_Integer)len;
-  if (t < f - 1) t = f - 1;
-  *from = (size_t)f - 1;
-  *to = (size_t)t;
+  clamp_range(f, t, len, from, to);
+}
+
+/* Reads the n pairs {s1, e1, s2, e2, ...} (1-based, inclusive, increasing)
+   of the array at idx into r[0 .. n); messages name argument arg and call
+   the ranges what. */
+static void read_ranges(lua_State *L, int idx, lua_Integer n, th_range *r,
+                        int arg, const char *what) {
+  lua_Integer i;
+  idx = lua_absindex(L, idx);
+  for (i = 0; i < n; i++) {
+    lua_Integer a, b;
+    lua_geti(L, idx, 2 * i + 1);
+    lua_geti(L, idx, 2 * i + 2);
+    a = luaL_checkinteger(L, -2);
+    b = luaL_checkinteger(L, -1);
+    lua_pop(L, 2);
+    if (a < 1 || b < a - 1 || (i > 0 && (size_t)a - 1 < r[i - 1].end)) {
+      lua_pushfstring(L, "%s must be increasing and not overlap", what);
+      luaL_argerror(L, arg, lua_tostring(L, -1));
+    }
+    r[i].start = (size_t)a - 1;
+    r[i].end = (size_t)b;
+  }
 }
 
 /* Reads opts.skip = {s1, e1, s2, e2, ...} (1-based, inclusive, sorted) into
    a userdata array left on the stack. */
 static th_range *check_skip(lua_State *L, int opts, size_t *n) {
   th_range *r;
-  lua_Integer i, len;
+  lua_Integer len;
   *n = 0;
   if (!lua_istable(L, opts) || lua_getfield(L, opts, "skip") == LUA_TNIL) {
     if (lua_istable(L, opts)) lua_pop(L, 1);
@@ -467,18 +497,7 @@ static th_range *check_skip(lua_State *L, int opts, size_t *n) {
   len = luaL_len(L, -1);
   if (len % 2) luaL_argerror(L, opts, "skip needs pairs of offsets (start, stop)");
   r = (th_range *)lua_newuserdatauv(L, (size_t)(len / 2) * sizeof(th_range), 0);
-  for (i = 0; i < len / 2; i++) {
-    lua_Integer a, b;
-    lua_geti(L, -2, 2 * i + 1);
-    lua_geti(L, -3, 2 * i + 2);
-    a = luaL_checkinteger(L, -2);
-    b = luaL_checkinteger(L, -1);
-    lua_pop(L, 2);
-    if (a < 1 || b < a - 1 || (i > 0 && (size_t)a - 1 < r[i - 1].end))
-      luaL_argerror(L, opts, "skip ranges must be increasing and not overlap");
-    r[i].start = (size_t)a - 1;
-    r[i].end = (size_t)b;
-  }
+  read_ranges(L, -2, len / 2, r, opts, "skip ranges");
   lua_remove(L, -2);
   *n = (size_t)(len / 2);
   return r;
@@ -866,12 +885,7 @@ static void segment_span(lua_State *L, int seg, size_t len, th_segment *sg) {
   f = luaL_checkinteger(L, -2);
   t = luaL_checkinteger(L, -1);
   lua_pop(L, 2);
-  if (f < 1) f = 1;
-  if (f > (lua_Integer)len + 1) f = (lua_Integer)len + 1;
-  if (t > (lua_Integer)len) t = (lua_Integer)len;
-  if (t < f - 1) t = f - 1;
-  sg->start = (size_t)f - 1;
-  sg->end = (size_t)t;
+  clamp_range(f, t, len, &sg->start, &sg->end);
 }
 
 /*
@@ -922,24 +936,12 @@ static int m_tally(lua_State *L) {
     sg->skip = ranges + used;
     sg->nskip = 0;
     if (lua_getfield(L, -2, "marks") == LUA_TTABLE) {
-      lua_Integer k, n = luaL_len(L, -1);
+      lua_Integer n = luaL_len(L, -1);
       if ((size_t)n / 2 > nranges - used)   /* changed under us (a metamethod) */
         luaL_argerror(L, 3, "marks changed while read");
-      for (k = 0; k < n / 2; k++) {
-        th_range *r = &ranges[used];
-        lua_Integer a, e;
-        lua_geti(L, -1, 2 * k + 1);
-        lua_geti(L, -2, 2 * k + 2);
-        a = luaL_checkinteger(L, -2);
-        e = luaL_checkinteger(L, -1);
-        lua_pop(L, 2);
-        if (a < 1 || e < a - 1 || (k > 0 && (size_t)a - 1 < r[-1].end))
-          luaL_argerror(L, 3, "marks must be increasing and not overlap");
-        r->start = (size_t)a - 1;
-        r->end = (size_t)e;
-        used++;
-        sg->nskip++;
-      }
+      read_ranges(L, -1, n / 2, ranges + used, 3, "marks");
+      sg->nskip = (size_t)n / 2;
+      used += sg->nskip;
     }
     lua_pop(L, 3);
   }

@@ -1,6 +1,6 @@
 -- Shared by the specs (`local H = dofile("spec/helper.lua")`): run the real
 -- bin/thematic, temp folders, files written from Lua, max RSS from
--- /usr/bin/time -v. FIX and CODEBOOK are the bad-input specs' fixtures.
+-- /usr/bin/time -v, a deterministic random generator. FIX and CODEBOOK are the bad-input specs' fixtures.
 local H = {}
 
 H.FIX = "spec/fixtures/badinput/"
@@ -24,6 +24,16 @@ function H.run(args, env)
   local rss = tonumber(tv:match("Maximum resident set size %(kbytes%): (%d+)"))
   -- /usr/bin/time reports the command's own exit status
   return out, code, err, rss
+end
+
+-- A small deterministic generator of integers from 1 to n, so the same
+-- cases come on every run and a failure can be reproduced.
+function H.lcg(seed)
+  local state = seed
+  return function(n)
+    state = (state * 6364136223846793005 + 1442695040888963407) & 0x7FFFFFFFFFFFFFFF
+    return (state >> 33) % n + 1
+  end
 end
 
 function H.tmpdir()

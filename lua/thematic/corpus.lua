@@ -362,8 +362,8 @@ function M.load(paths, opts)
       -- order of their first turn, as their first segment would be
       local speakers = doc.compact.speakers
       local order = {}
-      for i, sp in pairs(speakers) do order[#order + 1] = i; sp.line = sp.first_line end
-      sort(order, function(a, b) return speakers[a].first_line < speakers[b].first_line end)
+      for i in pairs(speakers) do order[#order + 1] = i end
+      sort(order, function(a, b) return speakers[a].line < speakers[b].line end)
       for _, i in ipairs(order) do join(speakers[i]) end
       join(doc.compact.nobody)
     else

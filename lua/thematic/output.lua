@@ -6,6 +6,7 @@
 -- @module thematic.output
 
 local format, concat, sort, rep = string.format, table.concat, table.sort, string.rep
+local realpath = require("thematic.core").realpath
 
 local M = {}
 
@@ -171,7 +172,6 @@ end
 -- The path with links, "." and ".." resolved; for a file not written yet,
 -- its folder resolved and its name added (as `realpath -m` gives it).
 local function real_path(p)
-  local realpath = require("thematic.core").realpath
   local r = realpath(p)
   if r then return r end
   local dir, name = p:match("^(.*)/([^/]+)$")

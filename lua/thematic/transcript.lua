@@ -319,7 +319,8 @@ end
 
 -- The turns left in C, for counting (`opts.compact`): per speaker label
 -- candidate that has turns, a stand-in for its segments, `{speaker=,
--- interviewer=, role=, turns=, first_line=}`, and one for unlabelled text.
+-- interviewer=, role=, turns=, line=}` (`line`: the line of its first turn),
+-- and one for unlabelled text.
 local function compact(t, speakers, line_base)
   local nturns, first, nobody_turns = t:speakers()
   local out, any = {}, false
@@ -329,7 +330,7 @@ local function compact(t, speakers, line_base)
       local interviewer = M.is_interviewer(speaker)
       out[i] = { speaker = speaker, interviewer = interviewer,
                  role = interviewer and "interviewer" or nil,
-                 turns = n, first_line = first[i] + line_base }
+                 turns = n, line = first[i] + line_base }
       any = true
     end
   end
@@ -350,10 +351,9 @@ end
 --   `turns.rest_line` that line's number within the part (both nil when
 --   the part is a single turn: that turn is then returned, and
 --   `turns.open = {speaker=}` is to be given as `continues` to the next
---   part, which goes on with it); `keep_core` = true to get the parser's
---   C object (`thematic.core` transcript: candidates, turns, marks) as
---   `turns.core`; `compact` = true (a whole text, for counting) to leave the
---   turns in that object and return instead `{core=, speakers={[i]=
+--   part, which goes on with it); `compact` = true (a whole text, for
+--   counting) to leave the turns in the parser's C object (a
+--   `thematic.core` transcript) and return instead `{core=, speakers={[i]=
 --   stand-in}, nobody=, nobody_turns=, has_speakers=}` (see
 --   `thematic.analysis.count.document_counter`)
 -- @treturn table array of turns `{speaker=, start=, stop=, line=, text=,
@@ -426,7 +426,7 @@ function M.parse(text, opts)
   -- or, as long as the whole part, the next part goes on with it
   turns.rest, turns.rest_line = rest, rest_line
   if open then turns.open = { speaker = speakers[open_speaker] } end
-  if opts.keep_core then turns.core = t else t:close() end
+  t:close()
   return turns
 end
 

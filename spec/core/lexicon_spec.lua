@@ -4,14 +4,7 @@
 local thematic = require "thematic"
 local core = require "thematic.core"
 
--- A deterministic generator, so a failure can be reproduced.
-local function lcg(seed)
-  local state = seed
-  return function(n)
-    state = (state * 6364136223846793005 + 1442695040888963407) & 0x7FFFFFFFFFFFFFFF
-    return (state >> 33) % n + 1
-  end
-end
+local lcg = dofile("spec/helper.lua").lcg
 
 -- Words of 1 to 40 bytes, in groups of 26 that differ in one byte only (at
 -- the start, the middle or the end), so that a comparison that skipped a

@@ -1,4 +1,5 @@
 local thematic = require "thematic"
+local H = dofile("spec/helper.lua")
 
 describe("thematic.normalize()", function()
   it("applies NFKC and full case folding", function()
@@ -159,11 +160,8 @@ describe("thematic.core.utf8_check()", function()
 
   it("finds the first byte utf8.len stops at, on random bytes", function()
     -- utf8.len (strict) is the reference: the reader used it before
-    local seed = 20261126
-    local function rand(n)   -- a small LCG, so every run sees the same cases
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed % n
-    end
+    local rnd = H.lcg(20261126)
+    local function rand(n) return rnd(n) - 1 end   -- 0 .. n-1
     for _ = 1, 20000 do
       local t = {}
       for j = 1, rand(24) do
@@ -193,11 +191,10 @@ describe("thematic.core.realpath()", function()
     local here = realpath(".")
     assert.matches("^/", here)
     assert.are.equal(here .. "/spec", realpath("spec/../spec/./"))
-    local dir = os.tmpname()
-    os.remove(dir)
-    assert(os.execute("mkdir " .. dir .. " && ln -s " .. here .. "/spec " .. dir .. "/link"))
+    local dir = H.tmpdir()
+    assert(os.execute("ln -s " .. here .. "/spec " .. dir .. "/link"))
     assert.are.equal(here .. "/spec/core", realpath(dir .. "/link/core"))
-    os.execute("rm -r " .. dir)
+    H.rmdir(dir)
   end)
 
   it("returns nil and a message for a path that does not exist", function()
