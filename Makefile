@@ -42,7 +42,7 @@ DEB_PACKAGES = lua5.4 liblua5.4-dev libutf8proc-dev libstemmer-dev libzip-dev \
   unicode-data lua-busted lua-yaml lua-expat lua-filesystem lua-argparse \
   lua-cjson lua-lpeg lua-term pkg-config gcc make libxml2-utils zip unzip luarocks \
   python3 python3-stemmer hyperfine lua-check chromium \
-  clang libclang-rt-14-dev valgrind cppcheck clang-tidy
+  clang libclang-rt-14-dev valgrind cppcheck clang-tidy procps
 
 .PHONY: all deps bench-deps test demo bench install uninstall clean rockspec lint
 

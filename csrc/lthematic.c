@@ -8,10 +8,15 @@
 ** created closed, then filled, so an error at any point leaves something
 ** the collector can finalise; nothing is leaked when a call raises.
 */
-#define _XOPEN_SOURCE 700   /* realpath(3) */
+#define _XOPEN_SOURCE 700   /* realpath(3), O_CLOEXEC */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <lua.h>
 #include <lauxlib.h>
@@ -21,6 +26,7 @@
 #include "matcher.h"
 #include "tally.h"
 #include "tokenize.h"
+#include "totals.h"
 #include "transcript.h"
 #include "utf8.h"
 #include "zipio.h"
@@ -523,6 +529,137 @@ static int l_realpath(lua_State *L) {
 }
 
 /*
+** Reading a whole file: a box for the descriptor, closed when the call
+** returns or raises (it is a to-be-closed slot), so an out-of-memory
+** error while the text grows never leaks it.
+*/
+#define FDBOX_MT "thematic.fd"
+
+typedef struct fdbox { int fd; } fdbox;
+
+static int fdbox_close(lua_State *L) {
+  fdbox *b = (fdbox *)luaL_checkudata(L, 1, FDBOX_MT);
+  if (b->fd >= 0) {
+    close(b->fd);
+    b->fd = -1;
+  }
+  return 0;
+}
+
+static int read_fail(lua_State *L, const char *path) {
+  int e = errno;
+  luaL_pushfail(L);
+  lua_pushfstring(L, "%s: %s", path, strerror(e));
+  lua_pushinteger(L, e);
+  return 3;
+}
+
+/*
+** read_file(path [, max]) -> the file's bytes; or false, size when it is
+** a regular file of more than max bytes (the caller reads it in parts);
+** or nil, "path: message", errno (as io.open gives them).
+** Four system calls for a regular file (open, fstat, one read, close)
+** where io.open and f:read("a") make six or more: on a folder of
+** thousands of short transcripts the calls cost as much as the scan.
+*/
+static int l_read_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  lua_Integer max = luaL_optinteger(L, 2, -1);
+  fdbox *b;
+  struct stat st;
+  luaL_Buffer buf;
+  size_t want;
+  int regular;
+  lua_settop(L, 2);
+  b = (fdbox *)lua_newuserdatauv(L, sizeof *b, 0);
+  b->fd = -1;
+  luaL_setmetatable(L, FDBOX_MT);
+  lua_toclose(L, 3);
+  do b->fd = open(path, O_RDONLY | O_CLOEXEC); while (b->fd < 0 && errno == EINTR);
+  if (b->fd < 0 || fstat(b->fd, &st) != 0) return read_fail(L, path);
+  if (S_ISDIR(st.st_mode)) {
+    errno = EISDIR;
+    return read_fail(L, path);
+  }
+  regular = S_ISREG(st.st_mode);
+  if (regular && max >= 0 && (lua_Integer)st.st_size > max) {
+    lua_pushboolean(L, 0);
+    lua_pushinteger(L, (lua_Integer)st.st_size);
+    return 2;
+  }
+  /* one byte more than the size, so that a file of exactly that size
+     ends with a short read instead of one more call */
+  want = regular && (uintmax_t)st.st_size < (uintmax_t)(SIZE_MAX / 2)
+         ? (size_t)st.st_size + 1 : LUAL_BUFFERSIZE;
+  luaL_buffinit(L, &buf);
+  for (;;) {
+    char *p = luaL_prepbuffsize(&buf, want);
+    ssize_t n = read(b->fd, p, want);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return read_fail(L, path);
+    }
+    if (n == 0) break;
+    luaL_addsize(&buf, (size_t)n);
+    /* a short read of a regular file is its end (it did not grow) */
+    if (regular && (size_t)n < want) break;
+    want = LUAL_BUFFERSIZE;
+  }
+  luaL_pushresult(&buf);
+  return 1;
+}
+
+/*
+** Worker processes for `count --jobs`: fork(2) after the codebook is
+** loaded and the folder walked, so a worker starts with both instead of
+** starting Lua, reading the codebook and walking the folder again (about
+** 40 ms each, as long as a whole job over a few hundred short files).
+*/
+
+/* fork() -> 0 in the new process, its pid in this one; or nil, message.
+   The caller flushes its buffered output first. */
+static int l_fork(lua_State *L) {
+  pid_t pid = fork();
+  if (pid < 0) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "fork: %s", strerror(errno));
+    return 2;
+  }
+  lua_pushinteger(L, (lua_Integer)pid);
+  return 1;
+}
+
+/* wait(pid) -> "exit", status | "signal", signal number; or nil, message */
+static int l_wait(lua_State *L) {
+  pid_t pid = (pid_t)luaL_checkinteger(L, 1);
+  int status;
+  pid_t r;
+  luaL_argcheck(L, pid > 0, 1, "not a process id");
+  do r = waitpid(pid, &status, 0); while (r < 0 && errno == EINTR);
+  if (r < 0) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "wait: %s", strerror(errno));
+    return 2;
+  }
+  if (WIFSIGNALED(status)) {
+    lua_pushliteral(L, "signal");
+    lua_pushinteger(L, WTERMSIG(status));
+  } else {
+    lua_pushliteral(L, "exit");
+    lua_pushinteger(L, WEXITSTATUS(status));
+  }
+  return 2;
+}
+
+/* exit_now(code): ends a forked worker at once (_exit(2)): no finalizers,
+   no flushing of buffers it shares with its parent, no atexit handlers. */
+static int l_exit_now(lua_State *L) {
+  lua_Integer code = luaL_optinteger(L, 1, 0);
+  _exit((int)(code & 0xFF));
+  return 0;
+}
+
+/*
 ** utf8_check(s) -> nil when s is valid UTF-8, else the position (1-based)
 ** of the first byte that does not start a valid sequence: what utf8.len
 ** returns, without a function call per character.
@@ -876,6 +1013,116 @@ static void push_tally(lua_State *L, const th_tally *t, uint32_t ngroups) {
   lua_pop(L, 1);
 }
 
+/*
+** Running totals (core.totals): cells of many tallies added up in C, for a
+** count that keeps one total for a whole run.
+*/
+#define TOTALS_MT "thematic.totals"
+
+typedef struct totalsbox {
+  th_totals t;
+  int live;
+} totalsbox;
+
+static int totals_gc(lua_State *L) {
+  totalsbox *b = (totalsbox *)luaL_checkudata(L, 1, TOTALS_MT);
+  if (b->live) {
+    th_totals_free(&b->t);
+    b->live = 0;
+  }
+  return 0;
+}
+
+static th_totals *check_totals(lua_State *L, int arg) {
+  totalsbox *b = (totalsbox *)luaL_checkudata(L, arg, TOTALS_MT);
+  luaL_argcheck(L, b->live, arg, "totals are closed");
+  return &b->t;
+}
+
+/* core.totals() -> an empty running total */
+static int l_totals(lua_State *L) {
+  totalsbox *b = (totalsbox *)lua_newuserdatauv(L, sizeof(totalsbox), 0);
+  b->live = 0;
+  luaL_setmetatable(L, TOTALS_MT);
+  th_totals_init(&b->t, lua_alloc_of(L));
+  b->live = 1;
+  return 1;
+}
+
+/*
+** totals:cells() -> {row1, code1, hits1, coded1, negated1, row2, ...}, in
+** the order the cells were first added.
+*/
+static int totals_cells(lua_State *L) {
+  const th_totals *t = check_totals(L, 1);
+  size_t i;
+  luaL_argcheck(L, t->ncells <= (size_t)INT32_MAX / 5, 1, "too many cells");
+  lua_createtable(L, (int)(t->ncells * 5), 0);
+  for (i = 0; i < t->ncells; i++) {
+    const th_total_cell *c = &t->cells[i];
+    lua_Integer k = (lua_Integer)i * 5;
+    lua_pushinteger(L, c->row);
+    lua_rawseti(L, -2, k + 1);
+    lua_pushinteger(L, c->code);
+    lua_rawseti(L, -2, k + 2);
+    lua_pushinteger(L, (lua_Integer)c->hits);
+    lua_rawseti(L, -2, k + 3);
+    lua_pushinteger(L, (lua_Integer)c->coded);
+    lua_rawseti(L, -2, k + 4);
+    lua_pushinteger(L, (lua_Integer)c->negated);
+    lua_rawseti(L, -2, k + 5);
+  }
+  return 1;
+}
+
+/*
+** The optional last two arguments of m:tally and m:tally_turns, at `arg`:
+** into (core.totals) and rows (rows[g] = the row of group g). With them,
+** each group's cells are added into the totals under its row, and the
+** per-group tables come back without cells. Returns NULL without them.
+*/
+static th_totals *tally_into(lua_State *L, int arg, lua_Integer ngroups,
+                             uint32_t **rows) {
+  th_totals *into;
+  lua_Integer g;
+  if (lua_isnoneornil(L, arg)) return NULL;
+  into = check_totals(L, arg);
+  luaL_checktype(L, arg + 1, LUA_TTABLE);
+  *rows = (uint32_t *)lua_newuserdatauv(L, ((size_t)ngroups + 1) * sizeof(uint32_t), 0);
+  for (g = 1; g <= ngroups; g++) {
+    lua_Integer row;
+    lua_geti(L, arg + 1, g);
+    row = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
+    luaL_argcheck(L, row >= 1 && row <= UINT32_MAX, arg + 1,
+                  "rows must be integers from 1, one per group");
+    (*rows)[g] = (uint32_t)row;
+    lua_pop(L, 1);
+  }
+  return into;
+}
+
+/* The result of a tally that went into totals: per group {words=,
+   segments=}; its cells are added to `into` under rows[group]. */
+static void push_tally_into(lua_State *L, const th_tally *t, uint32_t ngroups,
+                            th_totals *into, const uint32_t *rows) {
+  uint32_t g;
+  size_t i;
+  for (i = 0; i < t->ncells; i++) {
+    const th_cell *c = &t->cells[i];
+    int st = th_totals_add(into, rows[c->group], c->code, c->hits, c->coded, c->negated);
+    if (st != TH_OK) raise_status(L, st);
+  }
+  lua_createtable(L, (int)ngroups, 0);
+  for (g = 1; g <= ngroups; g++) {
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, (lua_Integer)t->words[g]);
+    lua_setfield(L, -2, "words");
+    lua_pushinteger(L, (lua_Integer)t->segments[g]);
+    lua_setfield(L, -2, "segments");
+    lua_rawseti(L, -2, g);
+  }
+}
+
 /* A segment's span, from its start and stop fields (1-based, inclusive,
    clamped to the text as m:scan's from and to are). */
 static void segment_span(lua_State *L, int seg, size_t len, th_segment *sg) {
@@ -889,10 +1136,11 @@ static void segment_span(lua_State *L, int seg, size_t len, th_segment *sg) {
 }
 
 /*
-** m:tally(text, segments, groups, ngroups) -> per-group totals (see
-** push_tally). segments: array of corpus segments, read for their start,
-** stop (1-based, inclusive) and marks (skip ranges, as m:scan's skip);
-** groups[i]: the group of segment i, 1..ngroups, or 0 to leave it out.
+** m:tally(text, segments, groups, ngroups [, into, rows]) -> per-group
+** totals (see push_tally; into, rows: see tally_into). segments: array of
+** corpus segments, read for their start, stop (1-based, inclusive) and
+** marks (skip ranges, as m:scan's skip); groups[i]: the group of segment
+** i, 1..ngroups, or 0 to leave it out.
 */
 static int m_tally(lua_State *L) {
   matcherbox *b = check_matcherbox(L);
@@ -901,12 +1149,15 @@ static int m_tally(lua_State *L) {
   lua_Integer ngroups = luaL_checkinteger(L, 5);
   th_segment *segs;
   th_range *ranges;
+  th_totals *into;
+  uint32_t *rows = NULL;
   int st;
   luaL_checktype(L, 3, LUA_TTABLE);
   luaL_checktype(L, 4, LUA_TTABLE);
   luaL_argcheck(L, ngroups >= 0 && ngroups <= 1000000, 5, "ngroups out of range");
   luaL_argcheck(L, b->tally_live, 1, "matcher has no tally");
-  lua_settop(L, 5);
+  lua_settop(L, 7);
+  into = tally_into(L, 6, ngroups, &rows);
   nsegs = (size_t)luaL_len(L, 3);
   luaL_argcheck(L, nsegs < ((size_t)1 << 26), 3, "too many segments");
   /* first the number of skip ranges, so they all go in one block */
@@ -947,7 +1198,8 @@ static int m_tally(lua_State *L) {
   }
   if ((st = th_tally_run(&b->tally, &b->m, s, segs, nsegs, (uint32_t)ngroups)) != TH_OK)
     return raise_status(L, st);
-  push_tally(L, &b->tally, (uint32_t)ngroups);
+  if (into) push_tally_into(L, &b->tally, (uint32_t)ngroups, into, rows);
+  else push_tally(L, &b->tally, (uint32_t)ngroups);
   return 1;
 }
 
@@ -1276,10 +1528,11 @@ static int t_speakers(lua_State *L) {
 }
 
 /*
-** m:tally_turns(transcript, groups, nobody, ngroups) -> per-group totals
-** (see push_tally) for the turns of a parsed transcript (after
-** t:turns()): groups[i] is the group of candidate i's turns, nobody the
-** group of unlabelled text (0 leaves them out).
+** m:tally_turns(transcript, groups, nobody, ngroups [, into, rows]) ->
+** per-group totals (see push_tally) for the turns of a parsed transcript
+** (after t:turns()): groups[i] is the group of candidate i's turns, nobody
+** the group of unlabelled text (0 leaves them out). into, rows: see
+** tally_into.
 */
 static int m_tally_turns(lua_State *L) {
   matcherbox *b = check_matcherbox(L);
@@ -1288,7 +1541,8 @@ static int m_tally_turns(lua_State *L) {
   lua_Integer ngroups = luaL_checkinteger(L, 5);
   const th_transcript *t;
   th_segment *segs;
-  uint32_t *group_of;
+  uint32_t *group_of, *rows = NULL;
+  th_totals *into;
   const char *text;
   size_t len, i;
   int st;
@@ -1298,7 +1552,8 @@ static int m_tally_turns(lua_State *L) {
   luaL_argcheck(L, ngroups >= 0 && ngroups <= 1000000, 5, "ngroups out of range");
   luaL_argcheck(L, nobody >= 0 && nobody <= ngroups, 4, "nobody must be 0..ngroups");
   luaL_argcheck(L, b->tally_live, 1, "matcher has no tally");
-  lua_settop(L, 5);
+  lua_settop(L, 7);
+  into = tally_into(L, 6, ngroups, &rows);
   lua_getiuservalue(L, 2, 1);   /* the text the transcript was read from */
   text = lua_tolstring(L, -1, &len);
   luaL_argcheck(L, text != NULL, 2, "transcript has no text");
@@ -1323,7 +1578,8 @@ static int m_tally_turns(lua_State *L) {
   }
   if ((st = th_tally_run(&b->tally, &b->m, text, segs, t->nturns, (uint32_t)ngroups)) != TH_OK)
     return raise_status(L, st);
-  push_tally(L, &b->tally, (uint32_t)ngroups);
+  if (into) push_tally_into(L, &b->tally, (uint32_t)ngroups, into, rows);
+  else push_tally(L, &b->tally, (uint32_t)ngroups);
   return 1;
 }
 
@@ -1471,6 +1727,10 @@ static const luaL_Reg core_funcs[] = {
   {"word_count", l_word_count},
   {"utf8_check", l_utf8_check},
   {"realpath", l_realpath},
+  {"read_file", l_read_file},
+  {"fork", l_fork},
+  {"wait", l_wait},
+  {"exit_now", l_exit_now},
   {"matcher", l_matcher},
   {"zip_list", l_zip_list},
   {"zip_read", l_zip_read},
@@ -1479,6 +1739,7 @@ static const luaL_Reg core_funcs[] = {
   {"marks", l_marks},
   {"normalize_label", l_normalize_label},
   {"label_plausible", l_label_plausible},
+  {"totals", l_totals},
   {NULL, NULL}
 };
 
@@ -1498,6 +1759,12 @@ static const luaL_Reg transcript_methods[] = {
   {"marks", t_marks},
   {"speakers", t_speakers},
   {"close", transcript_gc},
+  {NULL, NULL}
+};
+
+static const luaL_Reg totals_methods[] = {
+  {"cells", totals_cells},
+  {"close", totals_gc},
   {NULL, NULL}
 };
 
@@ -1529,6 +1796,12 @@ int luaopen_thematic_core(lua_State *L) {
   new_box_metatable(L, TRANSCRIPT_MT, transcript_gc);
   luaL_getmetatable(L, TRANSCRIPT_MT);
   luaL_newlib(L, transcript_methods);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  new_box_metatable(L, FDBOX_MT, fdbox_close);
+  new_box_metatable(L, TOTALS_MT, totals_gc);
+  luaL_getmetatable(L, TOTALS_MT);
+  luaL_newlib(L, totals_methods);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
   luaL_newlib(L, core_funcs);

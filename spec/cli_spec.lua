@@ -73,6 +73,24 @@ describe("bin/thematic", function()
       assert.equal(out, two)
     end)
 
+    it("gives the same output and warnings with --jobs 1, 2 and 3 on the samples", function()
+      -- a participants file without P07, so that every run warns of them
+      local d = tmpdir()
+      os.execute("cp samples/transcripts/*.txt samples/transcripts/*.md " .. d .. "/ && grep -v '^P07' "
+        .. "samples/transcripts/participants.csv > " .. d .. "/participants.csv")
+      local out1, code1, err1 = run("count " .. d .. " --by role --format csv --jobs 1")
+      assert.equal(0, code1, err1)
+      assert.truthy(err1:find("warning: " .. d .. "/interview-07-link-worker.txt:7: speaker 'Speaker 2' "
+        .. "has no row", 1, true), err1)
+      for _, jobs in ipairs({ 2, 3 }) do
+        local o, c, e = run("count " .. d .. " --by role --format csv --jobs " .. jobs)
+        assert.equal(0, c, e)
+        assert.equal(out1, o)
+        assert.equal(err1, e)
+      end
+      os.execute("rm -rf " .. d)
+    end)
+
     it("gives the same result from shards merged as from one run", function()
       local d = tmpdir()
       for k = 1, 2 do

@@ -244,6 +244,9 @@ end
 --   `thematic.participants.load`; `manifest` = path of a `file,…attrs`
 --   CSV; `labels` = a Lua pattern or an array of speaker names (replaces the
 --   default label rules); `shard` = `{k, n}`: every n-th file from the k-th;
+--   `listed` = `{files=, errors=, participants=, manifest=}`, the four
+--   results of `files(paths)` when the caller has them already (`count
+--   --jobs` walks the folder once for every worker);
 --   `progress` = function(i, n, path) called before each file; `each` =
 --   function(document) called with each document as it is read, which is
 --   then not kept in `documents` (streaming: memory holds one file at a
@@ -276,7 +279,14 @@ function M.load(paths, opts)
       tostring(level)), 2)
   end
   local warnings = {}
-  local files, errors, found_p, found_m = M.files(paths)
+  local files, errors, found_p, found_m
+  if opts.listed then
+    local l = opts.listed
+    files, found_p, found_m = l.files, l.participants, l.manifest
+    errors = { table.unpack(l.errors) }
+  else
+    files, errors, found_p, found_m = M.files(paths)
+  end
   local ppath, mpath = opts.participants, opts.manifest
   if ppath == nil then ppath = found_p end
   if mpath == nil then mpath = found_m end

@@ -15,6 +15,7 @@
 local format, concat, sort = string.format, table.concat, table.sort
 
 local coding = require "thematic.coding"
+local core = require "thematic.core"
 
 local M = {}
 
@@ -174,21 +175,29 @@ end
 --   document
 -- @treturn function(document) adds one document (or one part of a file read
 --   in parts)
--- @treturn table array of partials, filled as documents arrive
+-- @treturn table array of partials, filled as documents arrive (with
+--   `merged`, the one total, complete once `finish` has been called)
+-- @treturn function() finish: call it when every document is in
 function M.document_counter(codebook, by, opts)
   opts = opts or {}
   local out, partial, group = partials_by_document(by)
-  -- merged: every document is counted straight into one running total (no
-  -- partial per document: less memory, and no merging afterwards)
-  local total = opts.merged and { by = by, groups = {} }
-  if total then partial = function() return total end end
   local matcher = codebook:matcher()
   local path_of = {}
   for n, code in pairs(codebook.index.code) do path_of[n] = code.path end
   local included, person = coding.included, coding.person
-  -- group numbers: one per (group key, person), so that "participants
-  -- mentioning" can be told per person afterwards
-  local ids, made, p
+  -- merged: every document is counted straight into one running total (no
+  -- partial per document: less memory, and no merging afterwards). Its
+  -- cells add up in C (core.totals), one row per (group key, person) for
+  -- the whole run; Lua sees each cell once, in finish().
+  local total = opts.merged and { by = by, groups = {} }
+  local totals, rows, row_of
+  if total then
+    partial = function() return total end
+    totals, rows, row_of = core.totals(), {}, {}
+  end
+  -- This document's groups: one per (group key, person), so that
+  -- "participants mentioning" can be told per person afterwards.
+  local ids, made, made_rows, p
   local function group_of(doc, seg)
     p = p or partial(doc.id)
     local g, key = group(p, seg)
@@ -200,8 +209,26 @@ function M.document_counter(codebook, by, opts)
       id = #made + 1
       per_key[who or false] = id
       made[id] = { g = g, who = who }
+      if totals then
+        local rk = row_of[key]
+        if not rk then rk = {}; row_of[key] = rk end
+        local row = rk[who or false]
+        if not row then
+          row = #rows + 1
+          rk[who or false] = row
+          rows[row] = made[id]
+        end
+        made_rows[id] = row
+      end
     end
     return id
+  end
+  local function add_cells(g, who, path, hits, coded, negated)
+    local c = cell(g, path)
+    c.hits = c.hits + hits
+    c.segments = c.segments + coded
+    c.negated = c.negated + negated
+    if who and coded > 0 then c.participants[who] = true end
   end
   local function fold(res)
     for id, m in ipairs(made) do
@@ -210,19 +237,16 @@ function M.document_counter(codebook, by, opts)
       g.segments = g.segments + r.segments
       if who then g.participants[who] = true end
       local cells = r.cells
-      for k = 1, #cells, 4 do
-        local c = cell(g, path_of[cells[k]])
-        local coded = cells[k + 2]
-        c.hits = c.hits + cells[k + 1]
-        c.segments = c.segments + coded
-        c.negated = c.negated + cells[k + 3]
-        if who and coded > 0 then c.participants[who] = true end
+      if cells then
+        for k = 1, #cells, 4 do
+          add_cells(g, who, path_of[cells[k]], cells[k + 1], cells[k + 2], cells[k + 3])
+        end
       end
     end
   end
-  return function(doc)
+  local function add(doc)
     local speakers = coding.has_speakers(doc)
-    ids, made, p = {}, {}, nil
+    ids, made, made_rows, p = {}, {}, {}, nil
     local turns = doc.compact
     if turns then
       -- read compactly (thematic.corpus.load's `compact`): the groups are
@@ -234,7 +258,7 @@ function M.document_counter(codebook, by, opts)
       local nobody = turns.nobody_turns > 0 and included(turns.nobody, speakers, opts)
         and group_of(doc, turns.nobody) or 0
       if not p then return end
-      fold(matcher:tally_turns(turns.core, groups, nobody, #made))
+      fold(matcher:tally_turns(turns.core, groups, nobody, #made, totals, made_rows))
       return
     end
     local segs = doc.segments
@@ -244,8 +268,19 @@ function M.document_counter(codebook, by, opts)
       groups[i] = included(seg, speakers, opts) and group_of(doc, seg) or 0
     end
     if not p then return end
-    fold(matcher:tally(doc.text, segs, groups, #made))
-  end, total and { total } or out
+    fold(matcher:tally(doc.text, segs, groups, #made, totals, made_rows))
+  end
+  local function finish()
+    if not totals then return end
+    local cells = totals:cells()
+    totals:close()
+    totals = core.totals()
+    for k = 1, #cells, 5 do
+      local m = rows[cells[k]]
+      add_cells(m.g, m.who, path_of[cells[k + 1]], cells[k + 2], cells[k + 3], cells[k + 4])
+    end
+  end
+  return add, total and { total } or out, finish
 end
 
 --- Per-document partial counts of a coded corpus.

@@ -16,7 +16,8 @@ local byte, find, format, gsub, sub = string.byte, string.find, string.format, s
   string.sub
 local concat = table.concat
 local utf8char = utf8.char
-local utf8_check = require("thematic.core").utf8_check
+local core = require "thematic.core"
+local utf8_check, read_whole = core.utf8_check, core.read_file
 local open = io.open
 
 local M = {}
@@ -194,10 +195,10 @@ end
 -- @treturn string|nil message
 -- @treturn string|nil the encoding found
 function M.read_file(path)
-  local f, err = open(path, "rb")
-  if not f then return nil, err end
-  local bytes = f:read("a")
-  f:close()
+  -- (core.read_file: fewer system calls than io.open and f:read("a"),
+  -- which a folder of thousands of short files feels)
+  local bytes, err = read_whole(path)
+  if not bytes then return nil, err end
   return M.decode(bytes, path)
 end
 
