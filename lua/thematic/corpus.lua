@@ -37,11 +37,10 @@ Corpus.__index = Corpus
 
 local LEVELS = { turn = true, paragraph = true, sentence = true }
 
--- extension → kind; checked longest first
+-- extension → kind (".medline.txt" is checked before ".txt")
 local EXTENSIONS = {
-  { ".medline.txt", "medline" }, { ".txt", "txt" }, { ".md", "md" }, { ".markdown", "md" },
-  { ".vtt", "vtt" }, { ".srt", "srt" }, { ".docx", "docx" }, { ".csv", "csv" },
-  { ".ris", "ris" }, { ".nbib", "medline" }, { ".bib", "bibtex" },
+  txt = "txt", md = "md", markdown = "md", vtt = "vtt", srt = "srt", docx = "docx",
+  csv = "csv", ris = "ris", nbib = "medline", bib = "bibtex",
 }
 
 local SPECIAL = { ["participants.csv"] = true, ["manifest.csv"] = true }
@@ -50,11 +49,11 @@ local SPECIAL = { ["participants.csv"] = true, ["manifest.csv"] = true }
 -- @tparam string path
 -- @treturn string|nil one of txt md vtt srt docx csv ris medline bibtex
 function M.kind(path)
-  local l = lower(path)
-  for _, e in ipairs(EXTENSIONS) do
-    if sub(l, -#e[1]) == e[1] then return e[2] end
-  end
-  return nil
+  local ext = match(path, "%.([^./]+)$")
+  if not ext then return nil end
+  ext = lower(ext)
+  if ext == "txt" and lower(sub(path, -12)) == ".medline.txt" then return "medline" end
+  return EXTENSIONS[ext]
 end
 
 local function basename(path) return match(path, "([^/]+)$") or path end
