@@ -129,3 +129,18 @@ describe("core.fork, core.wait and core.exit_now", function()
     assert.equal("wait: No child processes", msg)
   end)
 end)
+
+describe("core.ncpus", function()
+  it("counts the CPUs this process may run on, as nproc does", function()
+    local p = io.popen("nproc")
+    local want = tonumber(p:read("l"))
+    p:close()
+    assert.equal(want, core.ncpus())
+    -- a process held to one CPU (taskset, part of util-linux) sees one
+    local q = io.popen([[taskset -c 0 lua5.4 -e 'package.cpath = "]] .. package.cpath
+      .. [[" print(require("thematic.core").ncpus())']])
+    local one = q:read("l")
+    q:close()
+    assert.equal("1", one)
+  end)
+end)
