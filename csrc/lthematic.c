@@ -24,6 +24,7 @@
 
 #include "lexicon.h"
 #include "matcher.h"
+#include "system.h"
 #include "tally.h"
 #include "tokenize.h"
 #include "totals.h"
@@ -626,6 +627,12 @@ static int l_fork(lua_State *L) {
     return 2;
   }
   lua_pushinteger(L, (lua_Integer)pid);
+  return 1;
+}
+
+/* ncpus() -> the CPUs this process may use (as nproc(1) counts them) */
+static int l_ncpus(lua_State *L) {
+  lua_pushinteger(L, th_ncpus());
   return 1;
 }
 
@@ -1729,6 +1736,7 @@ static const luaL_Reg core_funcs[] = {
   {"realpath", l_realpath},
   {"read_file", l_read_file},
   {"fork", l_fork},
+  {"ncpus", l_ncpus},
   {"wait", l_wait},
   {"exit_now", l_exit_now},
   {"matcher", l_matcher},
