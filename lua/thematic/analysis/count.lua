@@ -163,6 +163,19 @@ function M.compact_ok(by)
   return true
 end
 
+-- The number of (key, who) in index (by key, then by who or false); when
+-- new, the next one in list, which then holds value (or true), and true.
+local function numbered(index, list, key, who, value)
+  local per_key = index[key]
+  if not per_key then per_key = {}; index[key] = per_key end
+  local n = per_key[who or false]
+  if n then return n, false end
+  n = #list + 1
+  per_key[who or false] = n
+  list[n] = value or true
+  return n, true
+end
+
 --- A counter that takes whole documents, as `counter` takes coded
 -- segments, with the same result: each document's segments are scanned and
 -- counted by group in one call into the C core (`matcher:tally`), with no
@@ -202,24 +215,10 @@ function M.document_counter(codebook, by, opts)
     p = p or partial(doc.id)
     local g, key = group(p, seg)
     local who = person(seg)
-    local per_key = ids[key]
-    if not per_key then per_key = {}; ids[key] = per_key end
-    local id = per_key[who or false]
-    if not id then
-      id = #made + 1
-      per_key[who or false] = id
+    local id, fresh = numbered(ids, made, key, who)
+    if fresh then
       made[id] = { g = g, who = who }
-      if totals then
-        local rk = row_of[key]
-        if not rk then rk = {}; row_of[key] = rk end
-        local row = rk[who or false]
-        if not row then
-          row = #rows + 1
-          rk[who or false] = row
-          rows[row] = made[id]
-        end
-        made_rows[id] = row
-      end
+      if totals then made_rows[id] = (numbered(row_of, rows, key, who, made[id])) end
     end
     return id
   end
