@@ -88,6 +88,11 @@ describe("bin/thematic", function()
         assert.equal(out1, o)
         assert.equal(err1, e)
       end
+      -- a path that does not exist is named once, not by every worker
+      local o, c, e = run("count " .. d .. " " .. d .. "/nothing-here --by role --format csv --jobs 3")
+      assert.equal(1, c)
+      assert.equal(out1, o)
+      assert.equal(d .. "/nothing-here: no such file or directory\n" .. err1, e)
       os.execute("rm -rf " .. d)
     end)
 
