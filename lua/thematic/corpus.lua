@@ -25,6 +25,7 @@ local find, format, gsub, lower, match, sub = string.find, string.format, string
 local sort, concat = table.sort, table.concat
 
 local lfs = require "lfs"
+local list_dir = require("thematic.core").list_dir
 local encoding = require "thematic.readers.encoding"
 local csvparse = require "thematic.readers.csvparse"
 local transcript = require "thematic.transcript"
@@ -59,18 +60,27 @@ end
 local function basename(path) return match(path, "([^/]+)$") or path end
 local function is_dir(path) return lfs.attributes(path, "mode") == "directory" end
 
-local function walk(dir, out)
-  local names = {}
-  for name in lfs.dir(dir) do
-    if name ~= "." and name ~= ".." and sub(name, 1, 1) ~= "." then names[#names + 1] = name end
+local function walk(dir, out, errors)
+  local entries, kinds = list_dir(dir)
+  if not entries then
+    errors[#errors + 1] = kinds   -- "dir: Permission denied"
+    return
+  end
+  local names, kind_of = {}, {}
+  for i, name in ipairs(entries) do
+    if sub(name, 1, 1) ~= "." then
+      names[#names + 1] = name
+      kind_of[name] = kinds[i]
+    end
   end
   sort(names)
   for _, name in ipairs(names) do
     local p = dir .. "/" .. name
-    if is_dir(p) then
+    local k = kind_of[name]
+    if k ~= "file" then
       -- Symbolic links to folders are not followed: a link back up the
       -- tree would make the walk endless.
-      if lfs.symlinkattributes(p, "mode") ~= "link" then walk(p, out) end
+      if k == "directory" then walk(p, out, errors) end
     else
       local l = lower(name)
       if M.kind(p) and not SPECIAL[l] and not find(l, "^readme") and not find(l, "^licen[cs]e") then
@@ -186,7 +196,7 @@ function M.files(paths)
     p = strip_slash(p)
     if is_dir(p) then
       local found = {}
-      walk(p, found)
+      walk(p, found, errors)
       for _, f in ipairs(found) do files[#files + 1] = { path = f, root = p } end
       if ppath == nil and lfs.attributes(p .. "/participants.csv") then ppath = p .. "/participants.csv" end
       if mpath == nil and lfs.attributes(p .. "/manifest.csv") then mpath = p .. "/manifest.csv" end

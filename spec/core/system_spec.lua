@@ -144,3 +144,32 @@ describe("core.ncpus", function()
     assert.equal("1", one)
   end)
 end)
+
+describe("core.list_dir", function()
+  it("lists a folder's entries with their kinds, following links to files only", function()
+    local d = H.tmpdir()
+    os.execute(("cd %s && mkdir sub && touch a.txt .hidden && ln -s sub up && ln -s a.txt alias.txt "
+      .. "&& ln -s nothing broken.txt && mkfifo pipe.txt"):format(d))
+    local names, kinds = core.list_dir(d)
+    local got = {}
+    for i, n in ipairs(names) do got[n] = kinds[i] end
+    H.rmdir(d)
+    assert.same({ sub = "directory", ["a.txt"] = "file", [".hidden"] = "file",
+                  up = "linked directory", ["alias.txt"] = "file", ["broken.txt"] = "file",
+                  ["pipe.txt"] = "file" }, got)
+  end)
+
+  it("says why a folder cannot be listed", function()
+    assert.same({ nil, "spec/nothing-here: No such file or directory", 2 },
+      { core.list_dir("spec/nothing-here") })
+    assert.same({ nil, "Makefile: Not a directory", 20 }, { core.list_dir("Makefile") })
+  end)
+
+  it("lists a folder of 3,000 entries whole", function()
+    local d = H.tmpdir()
+    os.execute(("cd %s && for i in $(seq 1 3000); do : > f$i.txt; done"):format(d))
+    local names = core.list_dir(d)
+    H.rmdir(d)
+    assert.equal(3000, #names)
+  end)
+end)
