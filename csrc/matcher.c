@@ -32,16 +32,23 @@ int th_matcher_init(th_matcher *m, th_alloc alloc, const char *language,
   th_strmap_init(&m->by_suffix, alloc);
   th_strmap_init(&m->cues, alloc);
   th_strmap_init(&m->cue_suffixes, alloc);
+  th_strmap_init(&m->rec_ids, alloc);
   if ((rc = th_lexicon_init(&m->lex, alloc, language)) != TH_OK) return rc;
   m->state = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(th_code_state));
   m->touched = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(uint32_t));
   m->counts = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(size_t));
   m->negated = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(size_t));
   m->negated_to = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(uint32_t));
-  if (!m->state || !m->touched || !m->counts || !m->negated || !m->negated_to)
+  m->code_mark = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(uint32_t));
+  m->code_slot = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(uint32_t));
+  m->code_spans = th_realloc(&alloc, NULL, 0, ncodes + 1);
+  if (!m->state || !m->touched || !m->counts || !m->negated || !m->negated_to ||
+      !m->code_mark || !m->code_slot || !m->code_spans)
     return TH_ENOMEM;
+  memset(m->code_spans, 0, ncodes + 1);
   memset(m->state, 0, (ncodes + 1) * sizeof(th_code_state));
   memset(m->negated_to, 0, (ncodes + 1) * sizeof(uint32_t));
+  memset(m->code_mark, 0, (ncodes + 1) * sizeof(uint32_t));
   return TH_OK;
 }
 
@@ -57,6 +64,7 @@ void th_matcher_free(th_matcher *m) {
   th_strmap_free(&m->by_suffix);
   th_strmap_free(&m->cues);
   th_strmap_free(&m->cue_suffixes);
+  th_strmap_free(&m->rec_ids);
   th_free(a, m->globs, m->capglobs * sizeof(uint32_t));
   th_free(a, m->glob_off, m->capglob_off * sizeof(uint32_t));
   th_buf_free(a, &m->glob_text);
@@ -64,7 +72,16 @@ void th_matcher_free(th_matcher *m) {
   th_free(a, m->elems, m->capelems * sizeof(uint32_t));
   th_free(a, m->start_index, (m->nterms + 2) * sizeof(uint32_t));
   th_free(a, m->start_list, (m->npatterns ? m->npatterns : 1) * sizeof(uint32_t));
-  th_free(a, m->pool, m->cappool * sizeof(uint32_t));
+  th_free(a, m->pattern_ids, (m->npatterns ? m->npatterns : 1) * sizeof(int64_t));
+  th_free(a, m->form_rec, m->capform_rec * sizeof(uint32_t));
+  th_free(a, m->recs, m->caprecs * sizeof(uint32_t));
+  th_free(a, m->rec_off, m->caprec_off * sizeof(uint32_t));
+  th_free(a, m->rec_count, m->caprec_count * sizeof(uint32_t));
+  th_free(a, m->count_touched, m->capcount_touched * sizeof(uint32_t));
+  th_free(a, m->tlist, m->captlist * sizeof(uint32_t));
+  th_free(a, m->code_mark, nc * sizeof(uint32_t));
+  th_free(a, m->code_slot, nc * sizeof(uint32_t));
+  th_free(a, m->code_spans, nc);
   th_free(a, m->state, nc * sizeof(th_code_state));
   th_free(a, m->touched, nc * sizeof(uint32_t));
   th_free(a, m->counts, nc * sizeof(size_t));
@@ -222,6 +239,7 @@ int th_matcher_pattern(th_matcher *m, uint32_t code, int64_t id,
   pat->exclude = exclude;
   memcpy(m->elems + m->nelems, elems, n * sizeof(uint32_t));
   m->nelems += n;
+  if ((n > 1 || exclude) && code <= m->ncodes) m->code_spans[code] = 1;
   if (n > m->maxlen) m->maxlen = n;
   return TH_OK;
 }
@@ -247,6 +265,8 @@ void th_matcher_negated_to(th_matcher *m, uint32_t code, uint32_t target) {
   if (code >= 1 && code <= m->ncodes) m->negated_to[code] = target;
 }
 
+static int empty_record(th_matcher *m);
+
 int th_matcher_finish(th_matcher *m) {
   size_t i, nt = m->nterms;
   uint32_t *idx, *list;
@@ -271,72 +291,210 @@ int th_matcher_finish(th_matcher *m) {
   idx[0] = 0;
   m->start_index = idx;
   m->start_list = list;
-  return TH_OK;
+  /* the ids apart, dense, for the hits: 8 bytes a pattern, not 32 */
+  m->pattern_ids = th_realloc(&m->alloc, NULL, 0,
+                              (m->npatterns ? m->npatterns : 1) * sizeof(int64_t));
+  if (m->pattern_ids == NULL) return TH_ENOMEM;
+  for (i = 0; i < m->npatterns; i++) m->pattern_ids[i] = m->patterns[i].id;
+  return empty_record(m);
 }
 
 /* ---------------------------------------------------------------------
 ** Scanning
 ** ------------------------------------------------------------------ */
 
-static int pool_push(th_matcher *m, uint32_t v) {
-  void *p = m->pool;
-  int rc = th_grow(&m->alloc, &p, &m->cappool, m->npool + 1, sizeof(uint32_t));
-  if (rc != TH_OK) return rc;
-  m->pool = p;
-  m->pool[m->npool++] = v;
+/* Appends v to the term list being collected (m->tlist[0 .. *n)). */
+static int tlist_push(th_matcher *m, size_t *n, uint32_t v) {
+  if (*n == m->captlist) {
+    void *p = m->tlist;
+    int rc = th_grow(&m->alloc, &p, &m->captlist, *n + 1, sizeof(uint32_t));
+    if (rc != TH_OK) return rc;
+    m->tlist = p;
+  }
+  m->tlist[(*n)++] = v;
   return TH_OK;
 }
 
-static int lookup_push(th_matcher *m, const th_strmap *map, const char *s,
-                       size_t len) {
+static int lookup_push(th_matcher *m, size_t *n, const th_strmap *map,
+                       const char *s, size_t len) {
   th_slot *slot = th_strmap_get(map, s, len, th_hash(s, len));
-  return slot ? pool_push(m, slot->value) : TH_OK;
+  return slot ? tlist_push(m, n, slot->value) : TH_OK;
 }
 
 static int is_boundary(const char *s, size_t i) {
   return ((unsigned char)s[i] & 0xC0) != 0x80;
 }
 
-/* Fills in the terms a form satisfies, and whether it is a negation cue. */
+/* Gives the record at offset off the next number. */
+static int number_record(th_matcher *m, uint32_t off, uint32_t *num) {
+  size_t n = m->nrecords, oldc = m->caprec_count;
+  void *p = m->rec_off, *q = m->rec_count, *t = m->count_touched;
+  int rc;
+  if (n >= TH_REC_NUMBERS) return TH_ETOOBIG;
+  if ((rc = th_grow(&m->alloc, &p, &m->caprec_off, n + 1,
+                    sizeof(uint32_t))) != TH_OK) return rc;
+  m->rec_off = p;
+  if ((rc = th_grow(&m->alloc, &q, &m->caprec_count, 2 * (n + 1),
+                    sizeof(uint32_t))) != TH_OK) return rc;
+  m->rec_count = q;
+  memset(m->rec_count + oldc, 0, (m->caprec_count - oldc) * sizeof(uint32_t));
+  if ((rc = th_grow(&m->alloc, &t, &m->capcount_touched, 2 * (n + 1),
+                    sizeof(uint32_t))) != TH_OK) return rc;
+  m->count_touched = t;
+  m->rec_off[n] = off;
+  *num = (uint32_t)n;
+  m->nrecords = n + 1;
+  return TH_OK;
+}
+
+/* The record of the empty term list, number 0 (made once). */
+static int empty_record(th_matcher *m) {
+  void *p = m->recs;
+  uint32_t num;
+  int rc;
+  if (m->nrecords > 0) return TH_OK;
+  if ((rc = th_grow(&m->alloc, &p, &m->caprecs, 2, sizeof(uint32_t))) != TH_OK)
+    return rc;
+  m->recs = p;
+  m->recs[0] = TH_REC_SIMPLE | TH_REC_PLAIN;   /* no pattern starts here */
+  m->recs[1] = 0;                              /* no term */
+  m->nrecs = 2;
+  return number_record(m, 0, &num);
+}
+
+/* Makes the record of the term list m->tlist[0 .. nterms) at the end of
+   m->recs; *num is its number. Its (code, pattern) pairs are those of every
+   pattern that starts with one of the terms, in the order the rules visit
+   them (term by term, each term's patterns in order), except that the
+   one-token non-exclusion patterns of a code stay only at the code's first
+   one, with the smallest pattern index among them: that is the one the
+   rules pick (longest wins, then the first given), and the code is still
+   first touched where it was. */
+static int make_record(th_matcher *m, size_t nterms, uint32_t *num) {
+  size_t i, j, most = 0, nact = 0, need, off = m->nrecs;
+  uint32_t *r, *codes, *pis, flags = TH_REC_SIMPLE | TH_REC_PLAIN;
+  void *p = m->recs;
+  int rc;
+  for (i = 0; i < nterms; i++) {
+    uint32_t t = m->tlist[i];
+    most += m->start_index[t + 1] - m->start_index[t];
+  }
+  need = 2 + 2 * most + nterms;
+  if (need > TH_REC_MAX - off) return TH_ETOOBIG;
+  if ((rc = th_grow(&m->alloc, &p, &m->caprecs, off + need,
+                    sizeof(uint32_t))) != TH_OK) return rc;
+  m->recs = p;
+  if (++m->mark == 0) {   /* wrapped: forget every mark */
+    memset(m->code_mark, 0, ((size_t)m->ncodes + 1) * sizeof(uint32_t));
+    m->mark = 1;
+  }
+  r = m->recs + off;
+  codes = r + 1;
+  pis = codes + most;     /* moved down next to the codes at the end */
+  for (i = 0; i < nterms; i++) {
+    uint32_t t = m->tlist[i];
+    for (j = m->start_index[t]; j < m->start_index[t + 1]; j++) {
+      uint32_t pi = m->start_list[j];
+      const th_pattern *pat = &m->patterns[pi];
+      uint32_t c = pat->code;
+      if (pat->nelem == 1 && !pat->exclude) {
+        if (m->code_mark[c] == m->mark) {
+          uint32_t k = m->code_slot[c];
+          if (pi < pis[k]) pis[k] = pi;
+          continue;
+        }
+        m->code_mark[c] = m->mark;
+        m->code_slot[c] = (uint32_t)nact;
+        if (m->code_spans[c]) flags &= ~TH_REC_PLAIN;
+      } else {
+        flags = 0;
+      }
+      codes[nact] = c;
+      pis[nact] = pi;
+      nact++;
+    }
+  }
+  memmove(codes + nact, pis, nact * sizeof(uint32_t));
+  r[0] = (uint32_t)nact << 2 | flags;
+  codes[2 * nact] = (uint32_t)nterms;
+  memcpy(codes + 2 * nact + 1, m->tlist, nterms * sizeof(uint32_t));
+  m->nrecs = off + 2 + 2 * nact + nterms;
+  return number_record(m, (uint32_t)off, num);
+}
+
+/* The number of the record of the term list m->tlist[0 .. nterms): the one
+   made for an equal list before, or a new one. */
+static int find_record(th_matcher *m, size_t nterms, uint32_t *num) {
+  const char *key = (const char *)m->tlist;
+  size_t klen = nterms * sizeof(uint32_t);
+  uint64_t h;
+  th_slot *slot;
+  int rc, added;
+  if (nterms == 0) { *num = 0; return TH_OK; }
+  h = th_hash(key, klen);
+  if ((slot = th_strmap_get(&m->rec_ids, key, klen, h)) != NULL) {
+    *num = slot->value;
+    return TH_OK;
+  }
+  if ((rc = make_record(m, nterms, num)) != TH_OK) return rc;
+  return th_strmap_put(&m->rec_ids, key, klen, h, *num, &added) ? TH_OK
+                                                                 : TH_ENOMEM;
+}
+
+/* Room in m->form_rec for form fi (new entries 0: not computed). */
+static int form_rec_room(th_matcher *m, size_t fi) {
+  size_t old = m->capform_rec;
+  void *p = m->form_rec;
+  int rc;
+  if (fi < old) return TH_OK;
+  if ((rc = th_grow(&m->alloc, &p, &m->capform_rec, fi + 1,
+                    sizeof(uint32_t))) != TH_OK) return rc;
+  m->form_rec = p;
+  memset(m->form_rec + old, 0, (m->capform_rec - old) * sizeof(uint32_t));
+  return TH_OK;
+}
+
+/* Finds the terms form fi satisfies and whether it is a negation cue, and
+   sets m->form_rec[fi] (which has room for it). */
 static int compute_terms(th_matcher *m, uint32_t fi, const char *raw,
                          size_t rawlen) {
-  th_form *f = &m->lex.forms[fi];
+  const th_form *f = &m->lex.forms[fi];
   const char *norm = th_form_norm(&m->lex, f), *stem = th_form_stem(&m->lex, f);
-  size_t nl = f->norm_len, L, i;
-  uint32_t off = (uint32_t)m->npool;
+  size_t nl = f->norm_len, L, i, n = 0;
+  uint32_t num, v = TH_FR_DONE;
   int rc = TH_OK;
-  if (m->by_exact.count) rc |= lookup_push(m, &m->by_exact, raw, rawlen);
-  if (m->by_stem.count) rc |= lookup_push(m, &m->by_stem, stem, f->stem_len);
-  if (m->by_norm.count) rc |= lookup_push(m, &m->by_norm, norm, nl);
+  if (m->by_exact.count) rc |= lookup_push(m, &n, &m->by_exact, raw, rawlen);
+  if (m->by_stem.count) rc |= lookup_push(m, &n, &m->by_stem, stem, f->stem_len);
+  if (m->by_norm.count) rc |= lookup_push(m, &n, &m->by_norm, norm, nl);
   for (L = 1; L < 64 && L <= nl && (m->prefix_lens >> L); L++)
     if (((m->prefix_lens >> L) & 1) && (L == nl || is_boundary(norm, L)))
-      rc |= lookup_push(m, &m->by_prefix, norm, L);
+      rc |= lookup_push(m, &n, &m->by_prefix, norm, L);
   for (L = 1; L < 64 && L <= nl && (m->suffix_lens >> L); L++)
     if (((m->suffix_lens >> L) & 1) && is_boundary(norm, nl - L))
-      rc |= lookup_push(m, &m->by_suffix, norm + nl - L, L);
+      rc |= lookup_push(m, &n, &m->by_suffix, norm + nl - L, L);
   for (i = 0; i < m->nglobs; i++)
     if (th_glob_match(m->glob_text.data + m->glob_off[i], norm, nl))
-      rc |= pool_push(m, m->globs[i]);
+      rc |= tlist_push(m, &n, m->globs[i]);
   if (rc != TH_OK) return TH_ENOMEM;
-  f = &m->lex.forms[fi];
-  f->terms_off = off;
-  f->nterms = (uint32_t)(m->npool - off);
-  f->flags |= TH_FORM_TERMS;
+  if ((rc = find_record(m, n, &num)) != TH_OK) return rc;
+  if (m->recs[m->rec_off[num]] & TH_REC_PLAIN) v |= TH_FR_PLAIN;
   if (th_strmap_get(&m->cues, norm, nl, th_hash(norm, nl)))
-    f->flags |= TH_FORM_NEGCUE;
+    v |= TH_FR_NEGCUE;
   for (L = 1; L < 64 && L < nl && (m->cue_suffix_lens >> L); L++)
     if (((m->cue_suffix_lens >> L) & 1) &&
         th_strmap_get(&m->cue_suffixes, norm + nl - L, L,
                       th_hash(norm + nl - L, L)))
-      f->flags |= TH_FORM_NEGCUE;
+      v |= TH_FR_NEGCUE;
+  m->form_rec[fi] = v | num << 3;
   return TH_OK;
 }
 
-static int form_has_term(const th_matcher *m, uint32_t fi, uint32_t term) {
-  const th_form *f = &m->lex.forms[fi];
-  const uint32_t *t = m->pool + f->terms_off;
-  uint32_t i;
-  for (i = 0; i < f->nterms; i++)
+/* Does record num list term? */
+static int rec_has_term(const th_matcher *m, uint32_t num, uint32_t term) {
+  const uint32_t *r = m->recs + m->rec_off[num];
+  const uint32_t *t = r + 1 + 2 * (size_t)(r[0] >> 2);
+  uint32_t i, n = *t++;
+  for (i = 0; i < n; i++)
     if (t[i] == term) return 1;
   return 0;
 }
@@ -348,7 +506,7 @@ static size_t match_length(const th_matcher *m, const th_pattern *p,
   if (li + p->nelem > m->ntoks) return 0;
   for (k = 1; k < p->nelem; k++) {
     uint32_t e = m->elems[p->elem_off + k];
-    if (e != TH_ANY && !form_has_term(m, m->toks[li + k].form, e)) return 0;
+    if (e != TH_ANY && !rec_has_term(m, m->toks[li + k].rec, e)) return 0;
   }
   return p->nelem;
 }
@@ -365,9 +523,13 @@ static th_code_state *code_state(th_matcher *m, uint32_t c) {
   return st;
 }
 
+static int has_cues(const th_matcher *m) {
+  return m->cues.count != 0 || m->cue_suffixes.count != 0;
+}
+
+/* Is the token at li preceded by a cue (has_cues(m) is true)? */
 static int negated_at(const th_matcher *m, size_t li) {
   size_t k;
-  if (m->cues.count == 0 && m->cue_suffixes.count == 0) return 0;
   for (k = 1; k <= (size_t)m->window && k <= li; k++) {
     if (m->toks[li - k + 1].brk) return 0;   /* never across a sentence end */
     if (m->toks[li - k].negcue) return 1;
@@ -375,31 +537,55 @@ static int negated_at(const th_matcher *m, size_t li) {
   return 0;
 }
 
-static int record_hit(th_matcher *m, uint32_t code, size_t li, size_t len,
-                      int64_t pattern) {
-  int neg = negated_at(m, li);
-  uint32_t from = 0;
-  if (neg && m->negated_to[code]) {
-    from = code;
-    code = m->negated_to[code];
-    m->counts[code]++;
-  } else if (neg) {
-    m->negated[code]++;
-  } else {
-    m->counts[code]++;
+/* Counts n hits of code, negated or not, as record_hit does. */
+static void count_hits(th_matcher *m, uint32_t code, int neg, size_t n) {
+  if (!neg) m->counts[code] += n;
+  else if (m->negated_to[code]) m->counts[m->negated_to[code]] += n;
+  else m->negated[code] += n;
+}
+
+/* Adds the hits the records counted in count mode to the per-code counts,
+   and zeroes the records' counters. */
+static void flush_counts(th_matcher *m) {
+  size_t i, j;
+  for (i = 0; i < m->ncount_touched; i++) {
+    uint32_t k = m->count_touched[i], n = m->rec_count[k];
+    const uint32_t *r = m->recs + m->rec_off[k >> 1];
+    m->rec_count[k] = 0;
+    for (j = 0; j < (r[0] >> 2); j++) count_hits(m, r[1 + j], (int)(k & 1), n);
   }
+  m->ncount_touched = 0;
+}
+
+/* Counts a hit of pattern index pi for code (neg: negated, from
+   negated_at) and records it when hits are wanted. */
+static int record_hit(th_matcher *m, uint32_t code, size_t li, size_t len,
+                      uint32_t pi, int neg) {
+  count_hits(m, code, neg, 1);
   if (m->want_hits) {
-    void *p = m->hits;
     th_hit *h;
-    int rc = th_grow(&m->alloc, &p, &m->caphits, m->nhits + 1, sizeof(th_hit));
-    if (rc != TH_OK) return rc;
-    m->hits = p;
+    if (m->nhits == m->caphits) {
+      int rc;
+      if (m->sink && m->nhits >= TH_HIT_CHUNK) {
+        if ((rc = m->sink(m->sink_ud, m->hits, m->nhits)) != TH_OK) return rc;
+        m->nhits = 0;
+      } else {
+        void *p = m->hits;
+        rc = th_grow(&m->alloc, &p, &m->caphits, m->nhits + 1, sizeof(th_hit));
+        if (rc != TH_OK) return rc;
+        m->hits = p;
+      }
+    }
     h = &m->hits[m->nhits++];
+    h->from = 0;
+    if (neg && m->negated_to[code]) {
+      h->from = code;
+      code = m->negated_to[code];
+    }
     h->code = code;
-    h->from = from;
     h->start = m->toks[li].start;
     h->end = m->toks[li + len - 1].end;
-    h->pattern = pattern;
+    h->pattern = m->pattern_ids[pi];
     h->negated = neg;
   }
   return TH_OK;
@@ -407,43 +593,76 @@ static int record_hit(th_matcher *m, uint32_t code, size_t li, size_t len,
 
 /* All matches starting at local token li (absolute index abs). */
 static int match_at(th_matcher *m, size_t li, int64_t abs) {
-  const th_form *f = &m->lex.forms[m->toks[li].form];
-  size_t ntouched = 0, i, j;
-  for (i = 0; i < f->nterms; i++) {
-    uint32_t t = m->pool[f->terms_off + i];
-    for (j = m->start_index[t]; j < m->start_index[t + 1]; j++) {
-      const th_pattern *p = &m->patterns[m->start_list[j]];
-      size_t len = match_length(m, p, li);
-      th_code_state *st;
-      if (len == 0) continue;
-      st = code_state(m, p->code);
-      if (p->exclude) {
-        if (abs + (int64_t)len - 1 > st->excl_end)
-          st->excl_end = abs + (int64_t)len - 1;
-        continue;
-      }
-      if (st->best_pos != abs) {
-        st->best_pos = abs;
-        st->best_len = 0;
-        m->touched[ntouched++] = p->code;
-      }
-      /* longest wins; among equals, the first pattern given */
-      if ((int64_t)len > st->best_len ||
-          ((int64_t)len == st->best_len && m->start_list[j] < st->best_pat)) {
-        st->best_len = (int64_t)len;
-        st->best_pat = m->start_list[j];
-      }
+  const th_token *tok = &m->toks[li];
+  const uint32_t *r, *codes, *pis;
+  size_t nact, ntouched = 0, i;
+  int neg = -1, rc;
+  if (tok->plain && m->count_mode) {
+    /* every pattern of the record is a hit here: count the record once,
+       and its codes when the scan is over */
+    uint32_t k = 2 * tok->rec + (uint32_t)(has_cues(m) && negated_at(m, li));
+    if (m->rec_count[k]++ == 0) m->count_touched[m->ncount_touched++] = k;
+    return TH_OK;
+  }
+  r = m->recs + m->rec_off[tok->rec];
+  nact = r[0] >> 2;
+  codes = r + 1;
+  pis = codes + nact;
+  if (nact == 0) return TH_OK;
+  if (r[0] & TH_REC_PLAIN) {
+    /* each pair is a hit of its code: nothing can cover or outdo it */
+    neg = has_cues(m) && negated_at(m, li);
+    for (i = 0; i < nact; i++)
+      if ((rc = record_hit(m, codes[i], li, 1, pis[i], neg)) != TH_OK)
+        return rc;
+    return TH_OK;
+  }
+  if (r[0] & TH_REC_SIMPLE) {
+    /* one-token patterns only, one per code: each is its code's match */
+    for (i = 0; i < nact; i++) {
+      th_code_state *st = code_state(m, codes[i]);
+      if (abs <= st->last_end) continue;      /* inside an earlier hit */
+      if (st->excl_end >= abs) continue;      /* covered by an exclusion */
+      st->last_end = abs;
+      if (neg < 0) neg = has_cues(m) && negated_at(m, li);
+      if ((rc = record_hit(m, codes[i], li, 1, pis[i], neg)) != TH_OK)
+        return rc;
+    }
+    return TH_OK;
+  }
+  for (i = 0; i < nact; i++) {
+    uint32_t pi = pis[i], c = codes[i];
+    const th_pattern *p = &m->patterns[pi];
+    size_t len = p->nelem == 1 ? 1 : match_length(m, p, li);
+    th_code_state *st;
+    if (len == 0) continue;
+    st = code_state(m, c);
+    if (p->exclude) {
+      if (abs + (int64_t)len - 1 > st->excl_end)
+        st->excl_end = abs + (int64_t)len - 1;
+      continue;
+    }
+    if (st->best_pos != abs) {
+      st->best_pos = abs;
+      st->best_len = 0;
+      m->touched[ntouched++] = c;
+    }
+    /* longest wins; among equals, the first pattern given */
+    if ((int64_t)len > st->best_len ||
+        ((int64_t)len == st->best_len && pi < st->best_pat)) {
+      st->best_len = (int64_t)len;
+      st->best_pat = pi;
     }
   }
   for (i = 0; i < ntouched; i++) {
     uint32_t c = m->touched[i];
     th_code_state *st = &m->state[c];
     int64_t end = abs + st->best_len - 1;
-    int rc;
     if (abs <= st->last_end) continue;      /* inside an earlier hit */
     if (st->excl_end >= end) continue;      /* covered by an exclusion */
     st->last_end = end;
-    rc = record_hit(m, c, li, (size_t)st->best_len, m->patterns[st->best_pat].id);
+    if (neg < 0) neg = has_cues(m) && negated_at(m, li);
+    rc = record_hit(m, c, li, (size_t)st->best_len, st->best_pat, neg);
     if (rc != TH_OK) return rc;
   }
   return TH_OK;
@@ -461,11 +680,53 @@ static int sentence_end_between(const char *text, size_t a, size_t b) {
   return 0;
 }
 
+static void prefetch_slot(const th_strmap *map, uint64_t h) {
+#if defined(__GNUC__)
+  if (map->count) __builtin_prefetch(&map->slots[h & (map->nslots - 1)]);
+#else
+  (void)map; (void)h;
+#endif
+}
+
+/* Starts loading the slots compute_terms will read for form fi (raw_hash:
+   th_hash of its raw bytes): its raw form, stem and normal form, and its
+   first few prefix lengths. */
+static void prefetch_terms(const th_matcher *m, uint32_t fi, uint64_t raw_hash) {
+  const th_form *f = &m->lex.forms[fi];
+  const char *norm = th_form_norm(&m->lex, f);
+  size_t L, n = 0;
+  prefetch_slot(&m->by_exact, raw_hash);
+  if (m->by_stem.count)
+    prefetch_slot(&m->by_stem, th_hash(th_form_stem(&m->lex, f), f->stem_len));
+  if (m->by_norm.count) prefetch_slot(&m->by_norm, th_hash(norm, f->norm_len));
+  if (m->by_prefix.count)
+    for (L = 1; L < 64 && L <= f->norm_len && n < 4; L++)
+      if ((m->prefix_lens >> L) & 1) {
+        prefetch_slot(&m->by_prefix, th_hash(norm, L));
+        n++;
+      }
+}
+
+/* Fills in a token from its form's m->form_rec entry v, and starts loading
+   the record match_at will read once the batch is in (the records of a big
+   codebook are more than the L1 cache holds). */
+static void set_token(th_matcher *m, th_token *tok, uint32_t v) {
+  tok->rec = v >> 3;
+  /* on the token itself, so looking back for cues touches no form */
+  tok->negcue = (v & TH_FR_NEGCUE) != 0;
+  tok->plain = (v & TH_FR_PLAIN) != 0;
+#if defined(__GNUC__)
+  if (!(tok->plain && m->count_mode))
+    __builtin_prefetch(m->recs + m->rec_off[tok->rec]);
+#endif
+}
+
 /* A token of a batch waiting for its form. */
 typedef struct pending {
   size_t tok;          /* index in m->toks */
   uint64_t hash;
   th_kind kind;
+  uint32_t form;
 } pending;
 
 #define SCAN_BATCH 64   /* tokens; about 10 of them miss the front cache */
@@ -477,13 +738,20 @@ int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
   th_kind kind;
   int64_t base = 0, next_match = 0;   /* absolute token index of toks[0] */
   size_t keep = (size_t)m->window + 1;
-  int rc;
+  int rc, cues = has_cues(m);
+  flush_counts(m);   /* (leftovers of a scan that failed) */
   if (m->lex.nforms >= TH_LEXICON_MAX_FORMS) {   /* bound memory across scans */
     th_lexicon_clear(&m->lex);
-    m->npool = 0;
+    memset(m->form_rec, 0, m->capform_rec * sizeof(uint32_t));
+    th_strmap_clear(&m->rec_ids);
+    m->nrecs = 0;
+    m->nrecords = 0;
   }
+  if ((rc = empty_record(m)) != TH_OK) return rc;
   /* Size the form cache for a big text up front rather than regrowing it. */
-  if (to - from > (1u << 20) && th_lexicon_reserve(&m->lex, to - from) != TH_OK)
+  if (to - from > (1u << 20) &&
+      (th_lexicon_reserve(&m->lex, to - from) != TH_OK ||
+       form_rec_room(m, m->lex.capforms ? m->lex.capforms - 1 : 0) != TH_OK))
     return TH_ENOMEM;
   m->gen++;
   if (m->gen == 0) {   /* wrapped: forget every stamp */
@@ -492,6 +760,10 @@ int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
   }
   memset(m->counts, 0, ((size_t)m->ncodes + 1) * sizeof(size_t));
   memset(m->negated, 0, ((size_t)m->ncodes + 1) * sizeof(size_t));
+  /* Without the list of hits, a token whose record is plain is counted on
+     the record (one 32-bit counter per record and negation: fewer tokens
+     than UINT32_MAX) and the record's codes once at the end. */
+  m->count_mode = !m->want_hits && to - from < UINT32_MAX;
   m->nhits = 0;
   m->words = 0;
   m->ntoks = 0;
@@ -510,32 +782,35 @@ int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
       uint64_t h;
       long fi;
       th_token *tok;
-      void *p;
       start += from;
       end += from;
       while (next_skip < nskip && skip[next_skip].end <= start) next_skip++;
       if (next_skip < nskip && skip[next_skip].start <= start) continue;
       if (kind == TH_KIND_WORD || kind == TH_KIND_NUMBER) m->words++;
-      p = m->toks;
-      if ((rc = th_grow(&m->alloc, &p, &m->captoks, m->ntoks + 1,
-                        sizeof(th_token))) != TH_OK) return rc;
-      m->toks = p;
+      if (m->ntoks == m->captoks) {
+        void *p = m->toks;
+        if ((rc = th_grow(&m->alloc, &p, &m->captoks, m->ntoks + 1,
+                          sizeof(th_token))) != TH_OK) return rc;
+        m->toks = p;
+      }
       tok = &m->toks[m->ntoks];
       tok->start = start;
       tok->end = end;
-      tok->brk = (unsigned char)sentence_end_between(text, prev_end, start);
+      /* (only negation looks at sentence ends) */
+      tok->brk = cues && sentence_end_between(text, prev_end, start);
       prev_end = end;
       h = th_hash(text + start, end - start);
       fi = th_lexicon_front(&m->lex, text + start, end - start, h);
       if (fi >= 0) {
         /* (a form in the front cache has its terms, unless computing them
            ran out of memory in an earlier scan) */
-        if (!(m->lex.forms[fi].flags & TH_FORM_TERMS) &&
-            (rc = compute_terms(m, (uint32_t)fi, text + start, end - start)) != TH_OK)
-          return rc;
-        tok = &m->toks[m->ntoks];
-        tok->form = (uint32_t)fi;
-        tok->negcue = (m->lex.forms[fi].flags & TH_FORM_NEGCUE) != 0;
+        uint32_t v = m->form_rec[fi];
+        if (!(v & TH_FR_DONE)) {
+          if ((rc = compute_terms(m, (uint32_t)fi, text + start,
+                                  end - start)) != TH_OK) return rc;
+          v = m->form_rec[fi];
+        }
+        set_token(m, tok, v);
       } else {
         th_lexicon_prefetch(&m->lex, h);
         miss[nmiss].tok = m->ntoks;
@@ -545,21 +820,31 @@ int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
       }
       m->ntoks++;
     }
+    /* First every form (new ones made, the pattern-table slots their
+       terms will be looked up in prefetched), then their terms: with
+       thousands of patterns those tables are out of the L1 and L2 caches,
+       and a new form would otherwise wait for each lookup in turn. */
     for (k = 0; k < nmiss; k++) {
-      th_token *tok = &m->toks[miss[k].tok];
+      const th_token *tok = &m->toks[miss[k].tok];
       int created = 0;
       long fi = th_lexicon_form_slow(&m->lex, text + tok->start,
                                      tok->end - tok->start, miss[k].hash,
                                      miss[k].kind, &created);
       if (fi < 0) return TH_ENOMEM;
-      if (!(m->lex.forms[fi].flags & TH_FORM_TERMS) &&
-          (rc = compute_terms(m, (uint32_t)fi, text + tok->start,
-                              tok->end - tok->start)) != TH_OK)
-        return rc;
-      tok = &m->toks[miss[k].tok];
-      tok->form = (uint32_t)fi;
-      /* on the token itself, so looking back for cues touches no form */
-      tok->negcue = (m->lex.forms[fi].flags & TH_FORM_NEGCUE) != 0;
+      if ((rc = form_rec_room(m, (size_t)fi)) != TH_OK) return rc;
+      miss[k].form = (uint32_t)fi;
+      if (!(m->form_rec[fi] & TH_FR_DONE))
+        prefetch_terms(m, miss[k].form, miss[k].hash);
+    }
+    for (k = 0; k < nmiss; k++) {
+      th_token *tok = &m->toks[miss[k].tok];
+      uint32_t fi = miss[k].form, v = m->form_rec[fi];
+      if (!(v & TH_FR_DONE)) {
+        if ((rc = compute_terms(m, fi, text + tok->start,
+                                tok->end - tok->start)) != TH_OK) return rc;
+        v = m->form_rec[fi];
+      }
+      set_token(m, tok, v);
     }
     /* Match every position whose longest possible pattern is in view. */
     while (next_match < base + (int64_t)m->ntoks &&
@@ -576,6 +861,12 @@ int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
       m->ntoks -= drop;
       base += (int64_t)drop;
     }
+  }
+  flush_counts(m);
+  if (m->sink && m->nhits > 0) {
+    rc = m->sink(m->sink_ud, m->hits, m->nhits);
+    m->nhits = 0;
+    return rc;
   }
   return TH_OK;
 }

@@ -5,11 +5,19 @@
 ** A pattern is a sequence of terms (a one-word pattern is a sequence of
 ** one). A term is a stem, a normal form, an exact surface form or a glob.
 ** Each distinct word form of the text is checked against the term tables
-** once (hash lookups, and one lookup per prefix/suffix length for globs),
-** and the list of terms it satisfies is cached on the form. Phrases are
-** found from their first term (an index from term to the patterns that
-** start with it) and checked forward, so the cost per token does not grow
-** with the number of patterns.
+** once (hash lookups, and one lookup per prefix/suffix length for globs).
+** The list of terms it satisfies names a "record", made once per distinct
+** list and shared by every form with that list: the patterns that start
+** with one of those terms, resolved to (code, pattern) pairs in the order
+** the matching rules visit them (one-token patterns reduced to the best
+** one per code), then the terms themselves (for phrases, which are checked
+** forward from their first term). A token then costs a look at a dense
+** per-form array (its record's number) and at one small record, however
+** many patterns there are: no walk from terms to pattern lists to patterns.
+** A "plain" record (one-token patterns of codes without phrases or
+** exclusions) has nothing to decide: each pair is a hit. Without the list
+** of hits, such a token only adds one to a counter of its record, which
+** is spread over the record's codes when the scan is over.
 */
 #ifndef THEMATIC_MATCHER_H
 #define THEMATIC_MATCHER_H
@@ -37,12 +45,39 @@ typedef struct th_hit {
   int negated;
 } th_hit;
 
+/* Takes the hits of a scan as they come, n at a time (in text order), so
+   that they are used while still in the cache; returns TH_OK or an error
+   that ends the scan. */
+typedef int (*th_hit_sink)(void *ud, const th_hit *hits, size_t n);
+#define TH_HIT_CHUNK 1024   /* hits a sink is given at a time, at most */
+
 typedef struct th_token {
   size_t start, end;
-  uint32_t form;
-  unsigned char brk;      /* a sentence ends between the previous token and this */
+  uint32_t rec;           /* its form's record (number) */
+  unsigned char brk;      /* a sentence ends between the previous token and this
+                             (only set when there are negation cues) */
   unsigned char negcue;   /* the token is a negation cue (copied from its form) */
+  unsigned char plain;    /* its record is plain (TH_REC_PLAIN) */
 } th_token;
+
+/* A record in th_matcher.recs: a word nact << 2 | flags, then nact codes,
+   then their nact pattern indices, then nterms and nterms term ids (the
+   terms are read only to check the later tokens of a phrase). Records are
+   numbered (rec_off[number] is the offset); number 0, at offset 0, is the
+   record of the empty list of terms. */
+#define TH_REC_SIMPLE 1u  /* every pair a one-token, non-exclusion pattern,
+                             one per code */
+#define TH_REC_PLAIN 2u   /* simple, and no code of it has a phrase or an
+                             exclusion: each pair is a hit, nothing to check */
+
+/* th_matcher.form_rec: per form of the lexicon, 0 until its terms are
+   known, then TH_FR_DONE, TH_FR_NEGCUE if it is a negation cue, TH_FR_PLAIN
+   if its record is plain, and the record's number << 3. */
+#define TH_FR_DONE 1u
+#define TH_FR_NEGCUE 2u
+#define TH_FR_PLAIN 4u
+#define TH_REC_MAX ((size_t)1 << 30)      /* words in recs */
+#define TH_REC_NUMBERS ((size_t)1 << 29)  /* records */
 
 typedef struct th_code_state {
   uint32_t gen;           /* scan number the fields below belong to */
@@ -75,10 +110,27 @@ typedef struct th_matcher {
   size_t nelems, capelems;
   size_t maxlen;
   uint32_t *start_index, *start_list;  /* CSR: term id -> patterns */
+  int64_t *pattern_ids;             /* per pattern: patterns[i].id */
   uint32_t *negated_to;             /* per code, 0 = none */
-  /* per form: terms satisfied */
-  uint32_t *pool;
-  size_t npool, cappool;
+  /* per form (same index as lex.forms): its record, see TH_FR_DONE */
+  uint32_t *form_rec;
+  size_t capform_rec;
+  /* records, one per distinct list of terms, numbered from 0 */
+  uint32_t *recs;
+  size_t nrecs, caprecs;
+  uint32_t *rec_off;                /* per record: its offset in recs */
+  size_t nrecords, caprec_off;
+  th_strmap rec_ids;                /* term list (bytes) -> record number */
+  /* count mode (no list of hits): hits of plain records counted per
+     record, 2 * number + negated, and per code once the scan is over */
+  uint32_t *rec_count, *count_touched;
+  size_t caprec_count, ncount_touched, capcount_touched;
+  int count_mode;
+  uint32_t *tlist;                  /* the term list being collected */
+  size_t captlist;
+  uint32_t *code_mark, *code_slot;  /* per code, while making a record */
+  unsigned char *code_spans;        /* per code: it has a phrase or an exclusion */
+  uint32_t mark;
   /* scan state and results */
   uint32_t gen;
   th_code_state *state;
@@ -88,6 +140,8 @@ typedef struct th_matcher {
   size_t *counts, *negated;         /* per code, index 0 unused */
   th_hit *hits;
   size_t nhits, caphits;
+  th_hit_sink sink;                 /* NULL: hits stay in hits[] */
+  void *sink_ud;
   size_t words;
   int want_hits;
 } th_matcher;
@@ -110,7 +164,8 @@ TH_HIDDEN int th_matcher_finish(th_matcher *m);
 
 /* Skip ranges (th_range, sorted) are left out of the scan. */
 /* Scans text[from, to). Results are left in m->counts, m->negated,
-   m->hits, m->words. */
+   m->hits, m->words; with m->sink set (and m->want_hits), the hits go to
+   the sink instead, and m->nhits is 0 when the scan returns. */
 TH_HIDDEN int th_matcher_scan(th_matcher *m, const char *text, size_t from,
                               size_t to, const th_range *skip, size_t nskip);
 

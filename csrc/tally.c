@@ -70,11 +70,9 @@ static int reset(th_tally *t, uint32_t ngroups) {
   return TH_OK;
 }
 
-static th_cell *cell(th_tally *t, uint32_t group, uint32_t code) {
-  size_t at = (size_t)(group - 1) * ((size_t)t->ncodes + 1) + code;
-  uint32_t k = t->cell_of[at];
+/* A new cell for (group, code), at cell_of[at]. */
+static th_cell *new_cell(th_tally *t, size_t at, uint32_t group, uint32_t code) {
   th_cell *c;
-  if (k != 0) return &t->cells[k - 1];
   if (t->ncells >= UINT32_MAX - 1) return NULL;
   {
     void *p = t->cells;
@@ -90,16 +88,32 @@ static th_cell *cell(th_tally *t, uint32_t group, uint32_t code) {
   return c;
 }
 
-/* The hits of one scan (m->hits, in text order) into group g. */
-static int add_hits(th_tally *t, const th_matcher *m, uint32_t g) {
-  size_t i;
+/* The cell of (group, code), made on first use; NULL when out of memory.
+   Inline: it is on the path of every hit, and almost always there. */
+static inline th_cell *cell(th_tally *t, uint32_t group, uint32_t code) {
+  size_t at = (size_t)(group - 1) * ((size_t)t->ncodes + 1) + code;
+  uint32_t k = t->cell_of[at];
+  return k != 0 ? &t->cells[k - 1] : new_cell(t, at, group, code);
+}
+
+/* A new segment, of group g: no ancestor has seen a span of it yet. */
+static void new_segment(th_tally *t, uint32_t g) {
+  t->group = g;
   t->gen++;
   if (t->gen == 0) {   /* wrapped: forget every stamp */
     memset(t->seen_gen, 0, ((size_t)t->ncodes + 1) * sizeof(uint32_t));
     t->gen = 1;
   }
-  for (i = 0; i < m->nhits; i++) {
-    const th_hit *h = &m->hits[i];
+}
+
+/* The matcher's hit sink: hits of the current segment, in text order,
+   into its group. */
+static int add_hits(void *ud, const th_hit *hits, size_t n) {
+  th_tally *t = ud;
+  uint32_t g = t->group;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    const th_hit *h = &hits[i];
     uint32_t a;
     if (h->negated && !h->from) {
       for (a = h->code; a != 0; a = t->parent[a]) {
@@ -128,20 +142,22 @@ static int add_hits(th_tally *t, const th_matcher *m, uint32_t g) {
 int th_tally_run(th_tally *t, th_matcher *m, const char *text,
                  const th_segment *segs, size_t nsegs, uint32_t ngroups) {
   size_t i;
-  int rc, want = m->want_hits;
+  int rc = TH_OK, want = m->want_hits;
   if ((rc = reset(t, ngroups)) != TH_OK) return rc;
   m->want_hits = 1;
+  m->sink = add_hits;
+  m->sink_ud = t;
   for (i = 0; i < nsegs; i++) {
     const th_segment *s = &segs[i];
     if (s->group == 0 || s->group > ngroups) continue;
-    if ((rc = th_matcher_scan(m, text, s->start, s->end, s->skip, s->nskip)) != TH_OK ||
-        (rc = add_hits(t, m, s->group)) != TH_OK) {
-      m->want_hits = want;
-      return rc;
-    }
+    new_segment(t, s->group);
+    if ((rc = th_matcher_scan(m, text, s->start, s->end, s->skip, s->nskip)) != TH_OK)
+      break;
     t->words[s->group] += m->words;
     t->segments[s->group]++;
   }
   m->want_hits = want;
-  return TH_OK;
+  m->sink = NULL;
+  m->sink_ud = NULL;
+  return rc;
 }

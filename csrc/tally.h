@@ -49,6 +49,7 @@ typedef struct th_tally {
   uint32_t *seen_gen;
   size_t *seen_start;
   uint32_t gen;
+  uint32_t group;              /* of the segment being scanned */
 } th_tally;
 
 /* parent: per code 1..ncodes (index 0 ignored), each parent < its code. */
@@ -58,7 +59,8 @@ TH_HIDDEN void th_tally_free(th_tally *t);
 
 /* Scans every segment with m (whose codes the tally was made for) and
    leaves the totals in t->words[g], t->segments[g] (g = 1..ngroups) and
-   t->cells[0 .. ncells). */
+   t->cells[0 .. ncells). The hits are added up as the matcher finds them
+   (m->sink), a chunk at a time, not kept for the whole segment. */
 TH_HIDDEN int th_tally_run(th_tally *t, th_matcher *m, const char *text,
                            const th_segment *segs, size_t nsegs,
                            uint32_t ngroups);
