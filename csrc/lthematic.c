@@ -547,6 +547,10 @@ static int fdbox_close(lua_State *L) {
   return 0;
 }
 
+/* What read_file asks for at a time when the size is not known (a pipe,
+   a file in /proc) or the file grew while read. */
+#define READ_CHUNK 65536
+
 static int read_fail(lua_State *L, const char *path) {
   int e = errno;
   luaL_pushfail(L);
@@ -591,7 +595,7 @@ static int l_read_file(lua_State *L) {
   /* one byte more than the size, so that a file of exactly that size
      ends with a short read instead of one more call */
   want = regular && (uintmax_t)st.st_size < (uintmax_t)(SIZE_MAX / 2)
-         ? (size_t)st.st_size + 1 : LUAL_BUFFERSIZE;
+         ? (size_t)st.st_size + 1 : READ_CHUNK;
   luaL_buffinit(L, &buf);
   for (;;) {
     char *p = luaL_prepbuffsize(&buf, want);
@@ -604,7 +608,7 @@ static int l_read_file(lua_State *L) {
     luaL_addsize(&buf, (size_t)n);
     /* a short read of a regular file is its end (it did not grow) */
     if (regular && (size_t)n < want) break;
-    want = LUAL_BUFFERSIZE;
+    want = READ_CHUNK;
   }
   luaL_pushresult(&buf);
   return 1;
