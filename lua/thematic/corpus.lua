@@ -101,11 +101,13 @@ end
 
 --- Read one file into documents, by its extension.
 -- @tparam string path
--- @tparam[opt] table opts `labels`, `known`
--- @treturn table|nil array of documents (transcript formats give one;
+-- @tparam[opt] table opts `labels`, `known`; `stream_over` = a size in
+--   bytes: a .txt or .md file bigger than this is not read, and `false,
+--   size` come back instead (the caller may read it in parts)
+-- @treturn table|nil|false array of documents (transcript formats give one;
 --   abstract formats one per record): `{format=, text=, segments=, …}` or,
 --   for abstracts, `{format=, record=}`
--- @treturn string|nil message
+-- @treturn string|nil|integer message, or the size
 function M.read_file(path, opts)
   opts = opts or {}
   local kind = M.kind(path)
@@ -114,8 +116,8 @@ function M.read_file(path, opts)
     local doc, err = require("thematic.readers.docx").read(path, opts)
     return doc and { doc } or nil, err
   end
-  local text, err = encoding.read_file(path)
-  if not text then return nil, err end
+  local text, err = encoding.read_file(path, (kind == "txt" or kind == "md") and opts.stream_over or nil)
+  if not text then return text, err end
   if kind == "txt" and require("thematic.readers.medline").sniff(text) then kind = "medline" end
   if kind == "txt" or kind == "md" then
     return { require("thematic.readers.text").parse(text, setmetatable({ format = kind }, { __index = opts })) }
@@ -231,13 +233,9 @@ M.STREAM_BYTES = 64 * 1024 * 1024
 -- ... in parts of about this size.
 M.PART_BYTES = 8 * 1024 * 1024
 
--- Is this a file to read in parts? A .txt or .md transcript (not MEDLINE,
--- not UTF-16) bigger than STREAM_BYTES.
+-- Can this file, a .txt or .md bigger than STREAM_BYTES, be read in parts?
+-- Yes unless it is MEDLINE or UTF-16 (then it is read whole).
 local function streams(path)
-  local kind = M.kind(path)
-  if kind ~= "txt" and kind ~= "md" then return false end
-  local size = lfs.attributes(path, "size")
-  if not size or size <= M.STREAM_BYTES then return false end
   local f = io.open(path, "rb")
   if not f then return false end
   local head = gsub(f:read(4096) or "", "^\239\187\191", "")
@@ -422,31 +420,34 @@ function M.load(paths, opts)
         for k, v in pairs(row.attrs) do attrs[k] = v end
       end
     end
-    local ok, err
-    if opts.each and streams(f.path) then
+    -- streaming, a big .txt or .md file is not read whole: false comes back
+    read_opts.stream_over = opts.each and M.STREAM_BYTES or nil
+    local docs, err = M.read_file(f.path, read_opts)
+    if docs == false and streams(f.path) then
+      local ok
       ok, err = require("thematic.readers.text").stream(f.path, read_opts, function(part)
         part.id, part.path, part.attributes = rel, f.path, attrs
         deliver(part, f)
       end, M.PART_BYTES)
-    else
-      local docs
+      docs = ok and {} or nil
+    elseif docs == false then
+      read_opts.stream_over = nil   -- MEDLINE or UTF-16: read whole
       docs, err = M.read_file(f.path, read_opts)
-      ok = docs ~= nil
-      for i, d in ipairs(docs or {}) do
-        local id = #docs > 1 and (rel .. "#" .. i) or rel
-        local doc
-        if d.record then
-          doc = abstract_document(d, id, f.path)
-          doc.attributes = {}
-          for k, v in pairs(attrs) do doc.attributes[k] = v end
-        else
-          doc = d
-          doc.id, doc.path, doc.attributes = id, f.path, attrs
-        end
-        deliver(doc, f)
-      end
     end
-    if not ok then errors[#errors + 1] = err end
+    for i, d in ipairs(docs or {}) do
+      local id = #docs > 1 and (rel .. "#" .. i) or rel
+      local doc
+      if d.record then
+        doc = abstract_document(d, id, f.path)
+        doc.attributes = {}
+        for k, v in pairs(attrs) do doc.attributes[k] = v end
+      else
+        doc = d
+        doc.id, doc.path, doc.attributes = id, f.path, attrs
+      end
+      deliver(doc, f)
+    end
+    if not docs then errors[#errors + 1] = err end
   end
   if manifest then
     local unused = {}

@@ -191,14 +191,16 @@ end
 
 --- Read and decode a file.
 -- @tparam string path
--- @treturn string|nil text (see `decode`)
--- @treturn string|nil message
+-- @tparam[opt] integer max_bytes read nothing from a file bigger than
+--   this: then `false, size` come back (the caller reads it in parts)
+-- @treturn string|nil|false text (see `decode`)
+-- @treturn string|nil|integer message, or the size
 -- @treturn string|nil the encoding found
-function M.read_file(path)
+function M.read_file(path, max_bytes)
   -- (core.read_file: fewer system calls than io.open and f:read("a"),
   -- which a folder of thousands of short files feels)
-  local bytes, err = read_whole(path)
-  if not bytes then return nil, err end
+  local bytes, err = read_whole(path, max_bytes)
+  if not bytes then return bytes, err end
   return M.decode(bytes, path)
 end
 
