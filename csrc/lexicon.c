@@ -47,7 +47,8 @@ const char *th_language_name(const char *name) {
   }
 }
 
-#define FRONT_BYTES (sizeof(th_front) * 2 * TH_FRONT_SETS)
+#define FRONT_ENTRIES ((size_t)2 * TH_FRONT_SETS)
+#define FRONT_BYTES (sizeof(th_front) * FRONT_ENTRIES)
 
 /* Every entry empty: a length no key has. */
 static void front_clear(th_lexicon *lx) {
@@ -56,7 +57,7 @@ static void front_clear(th_lexicon *lx) {
 
 /* The front cache is made once the lexicon has TH_FRONT_AFTER forms: a
    lexicon that stems a word or two (stem(), a short segment) does not pay
-   for clearing a quarter of a megabyte. */
+   for clearing half a megabyte. */
 #define TH_FRONT_AFTER 512
 
 static int front_new(th_lexicon *lx) {
@@ -77,6 +78,7 @@ int th_lexicon_init(th_lexicon *lx, th_alloc alloc, const char *language) {
   if (language) {
     lx->stemmer = sb_stemmer_new(language, "UTF_8");
     if (lx->stemmer == NULL) return TH_ESTEMMER;
+    lx->english = strcmp(language, "english") == 0;
   }
   return TH_OK;
 }
@@ -89,6 +91,9 @@ void th_lexicon_free(th_lexicon *lx) {
   th_free(&lx->alloc, lx->forms, lx->capforms * sizeof(th_form));
   lx->forms = NULL;
   lx->nforms = lx->capforms = 0;
+  th_free(&lx->alloc, lx->counts, lx->capcounts * sizeof(uint32_t));
+  lx->counts = NULL;
+  lx->capcounts = 0;
   th_buf_free(&lx->alloc, &lx->strings);
   th_buf_free(&lx->alloc, &lx->scratch);
   th_normalizer_free(&lx->nz);
@@ -103,12 +108,39 @@ void th_lexicon_clear(th_lexicon *lx) {
   lx->strings.len = 0;
 }
 
-/* Stems s[0..len) (already normalised) and appends the stem to out. */
+/* Does Snowball's English stemmer leave the normalised word s[0..len)
+   as it is, whatever its other letters? Every suffix it removes or
+   changes ends in one of the letters below or an apostrophe, its
+   exceptional words too, and it changes nothing else but a leading
+   apostrophe and, on its way, y to Y and back (a 'Y' in the input would
+   come back as 'y'; a case-folded word has none). Two words in five of
+   technical prose end otherwise (numbers, hex codes, identifiers, and
+   words ending in a, h, k, o, p, x ...), and libstemmer spends 1,300 or
+   so cycles on each. Checked against libstemmer 2.2 on every form of
+   both benchmark files and millions of random words. */
+static int english_keeps(const char *s, size_t len) {
+  static const char ends[] = "'cdegilmnrsty";
+  unsigned char c;
+  if (len == 0) return 0;   /* (libstemmer's own answer: "") */
+  c = (unsigned char)s[len - 1];
+  return s[0] != '\'' &&
+         (c >= 0x80 || memchr(ends, c, sizeof ends - 1) == NULL) &&
+         memchr(s, 'Y', len) == NULL;
+}
+
+/* Is the stem of s[0..len) (already normalised) s itself? */
+static int stem_is_word(const th_lexicon *lx, const char *s, size_t len) {
+  return lx->stemmer == NULL || len > 1000 ||   /* no stemmer, or not a word */
+         (lx->english && english_keeps(s, len));
+}
+
+/* Stems s[0..len) (already normalised) and appends the stem to out; s is
+   not in out, which may move. */
 static int stem_into(th_lexicon *lx, const char *s, size_t len, th_buf *out) {
   const sb_symbol *st;
   size_t n;
   int rc;
-  if (lx->stemmer == NULL || len > 1000) {   /* no stemmer, or not a word */
+  if (stem_is_word(lx, s, len)) {
     st = (const sb_symbol *)s;
     n = len;
   } else {
@@ -145,14 +177,28 @@ int th_lexicon_reserve(th_lexicon *lx, size_t text_len) {
 }
 
 /* Puts a form found in the table into the front cache, as the newer of its
-   set (the older one leaves). */
-static void front_put(th_front *set, uint32_t tag, const char *raw,
+   set; the older one leaves, and its count goes to lx->counts. */
+static void front_put(th_lexicon *lx, th_front *set, const char *raw,
                       size_t len, uint32_t form) {
+  if (lx->counts && set[1].len != UINT32_MAX)
+    lx->counts[set[1].form] += set[1].count;
   set[1] = set[0];
+  set[0].key = th_key_of(raw, len);
   set[0].len = (uint32_t)len;
-  set[0].tag = tag;
   set[0].form = form;
-  memcpy(set[0].key, raw, len);
+  set[0].count = 0;
+}
+
+/* Makes room in lx->counts for form fi (new, so its count starts at 0). */
+static int counts_grow(th_lexicon *lx, size_t fi) {
+  void *p = lx->counts;
+  size_t old = lx->capcounts;
+  if (fi < old) { lx->counts[fi] = 0; return TH_OK; }
+  if (th_grow(&lx->alloc, &p, &lx->capcounts, fi + 1, sizeof(uint32_t)) != TH_OK)
+    return TH_ENOMEM;
+  lx->counts = p;
+  memset(lx->counts + old, 0, (lx->capcounts - old) * sizeof(uint32_t));
+  return TH_OK;
 }
 
 long th_lexicon_form_slow(th_lexicon *lx, const char *raw, size_t len,
@@ -164,7 +210,7 @@ long th_lexicon_form_slow(th_lexicon *lx, const char *raw, size_t len,
   void *p;
   if (slot) {
     if (len <= TH_FRONT_KEY && lx->front)
-      front_put(th_front_set(lx, h), (uint32_t)(h >> 32), raw, len, slot->value);
+      front_put(lx, th_front_set(lx, h), raw, len, slot->value);
     return (long)slot->value;
   }
   if (lx->front == NULL && lx->nforms >= TH_FRONT_AFTER && front_new(lx) != TH_OK)
@@ -185,18 +231,68 @@ long th_lexicon_form_slow(th_lexicon *lx, const char *raw, size_t len,
   if (th_buf_reserve(&lx->alloc, &lx->strings, 1) != TH_OK) return -1;
   lx->strings.data[lx->strings.len++] = '\0';
   f->stem_off = (uint32_t)lx->strings.len;
-  if (kind == TH_KIND_WORD && lx->stemmer != NULL && f->norm_len <= 1000) {
+  if (kind == TH_KIND_WORD &&
+      !stem_is_word(lx, lx->strings.data + f->norm_off, f->norm_len)) {
+    /* (stem_into's result is libstemmer's, not in lx->strings) */
     if (stem_into(lx, lx->strings.data + f->norm_off, f->norm_len,
                   &lx->strings) != TH_OK) return -1;
     f->stem_len = (uint32_t)(lx->strings.len - f->stem_off);
-  } else {   /* numbers, URLs, emoji: the normal form is the stem */
+  } else {   /* numbers, URLs, emoji, words that are their own stem */
     f->stem_off = f->norm_off;
     f->stem_len = f->norm_len;
   }
   if (th_buf_reserve(&lx->alloc, &lx->strings, 1) != TH_OK) return -1;
   lx->strings.data[lx->strings.len++] = '\0';
+  if (lx->counts && counts_grow(lx, lx->nforms) != TH_OK) return -1;
   slot = th_strmap_put(&lx->raw, raw, len, h, (uint32_t)lx->nforms, &added);
   if (slot == NULL) return -1;
   *created = 1;
   return (long)lx->nforms++;
+}
+
+int th_lexicon_count_init(th_lexicon *lx) {
+  void *p = lx->counts;
+  size_t i, need = lx->capforms > lx->nforms ? lx->capforms : lx->nforms;
+  if (th_grow(&lx->alloc, &p, &lx->capcounts, need ? need : 1,
+              sizeof(uint32_t)) != TH_OK)
+    return TH_ENOMEM;
+  lx->counts = p;
+  memset(lx->counts, 0, lx->capcounts * sizeof(uint32_t));
+  if (lx->front)
+    for (i = 0; i < FRONT_ENTRIES; i++) lx->front[i].count = 0;
+  return TH_OK;
+}
+
+long th_lexicon_count_slow(th_lexicon *lx, const char *raw, size_t len,
+                           uint64_t h, th_kind kind, int *created) {
+  long fi;
+  th_front *e;
+  *created = 0;
+  /* An earlier token of the batch may have brought it in. */
+  if (len <= TH_FRONT_KEY &&
+      (e = th_front_find(lx, th_key_of(raw, len), len, h)) != NULL) {
+    e->count++;
+    return (long)e->form;
+  }
+  fi = th_lexicon_form_slow(lx, raw, len, h, kind, created);
+  if (fi < 0) return -1;
+  /* A form seen before went into the front cache as the newer of its set;
+     a new one waits for its second token. */
+  if (!*created && len <= TH_FRONT_KEY && lx->front)
+    th_front_set(lx, h)[0].count++;
+  else
+    lx->counts[fi]++;
+  return fi;
+}
+
+void th_lexicon_count_flush(th_lexicon *lx) {
+  size_t i;
+  if (lx->front == NULL || lx->counts == NULL) return;
+  for (i = 0; i < FRONT_ENTRIES; i++) {
+    th_front *e = &lx->front[i];
+    if (e->len != UINT32_MAX) {
+      lx->counts[e->form] += e->count;
+      e->count = 0;
+    }
+  }
 }

@@ -108,8 +108,6 @@ typedef struct lexbox {
   th_lexicon lx;
   th_strmap stop;     /* stop words, normalised */
   th_strmap stems;    /* stem -> row of the result (stem_counts) */
-  uint32_t *tally;    /* per form: tokens seen (dense, so it stays in cache) */
-  size_t captally;
   uint32_t *first_form;  /* per row: a form with that stem */
   size_t capfirst;
   lua_Integer *sums;  /* per row: tokens */
@@ -122,12 +120,11 @@ static void lexbox_free(lexbox *b) {
   th_lexicon_free(&b->lx);
   th_strmap_free(&b->stop);
   th_strmap_free(&b->stems);
-  th_free(&a, b->tally, b->captally * sizeof(uint32_t));
   th_free(&a, b->first_form, b->capfirst * sizeof(uint32_t));
   th_free(&a, b->sums, b->capsums * sizeof(lua_Integer));
-  b->tally = b->first_form = NULL;
+  b->first_form = NULL;
   b->sums = NULL;
-  b->captally = b->capfirst = b->capsums = 0;
+  b->capfirst = b->capsums = 0;
   b->live = 0;
 }
 
@@ -307,30 +304,134 @@ typedef struct pending {
   uint64_t hash;
 } pending;
 
-#define PENDING 16  /* cache misses in flight: fewer measured slower */
+#define PENDING 16      /* cache misses in flight: fewer measured slower */
+#define TOKEN_BATCH 64  /* tokens from the scanner per call */
 
-/* Counts the token p, making its form (and its tally, and its stop-word
-   flag) on first sight. */
+/* Counts the token p, making its form (and its stop-word flag) on first
+   sight. */
 static int count_form(lexbox *b, const char *s, const pending *p) {
   int created = 0;
-  long fi = th_lexicon_form_slow(&b->lx, s + p->start, p->len, p->hash,
-                                 TH_KIND_WORD, &created);
+  long fi = th_lexicon_count_slow(&b->lx, s + p->start, p->len, p->hash,
+                                  TH_KIND_WORD, &created);
   if (fi < 0) return TH_ENOMEM;
-  if (created) {
-    void *q = b->tally;
-    size_t old = b->captally;
-    if (th_grow(&b->lx.alloc, &q, &b->captally, (size_t)fi + 1, sizeof(uint32_t)) != TH_OK)
+  if (created && b->stop.count) {
+    th_form *f = &b->lx.forms[fi];
+    const char *nm = th_form_norm(&b->lx, f);
+    if (th_strmap_get(&b->stop, nm, f->norm_len, th_hash(nm, f->norm_len)))
+      f->flags |= TH_FORM_STOP;
+  }
+  return TH_OK;
+}
+
+/* Counts the words of s[0..len) by form into b->lx.counts; *words gets
+   their number. A word the front cache has costs a hash and one cache
+   line. The others wait in a ring while their table slots are fetched
+   (th_lexicon_prefetch) and the scanner moves on; they are looked up in
+   the order they came, so forms are made in text order. */
+static int count_words(lexbox *b, const char *s, size_t len,
+                       lua_Integer *words) {
+  th_scanner sc;
+  pending pend[PENDING];
+  size_t head = 0, npend = 0, ntoks;
+  th_span toks[TOKEN_BATCH];
+  th_key keys[TOKEN_BATCH];
+  uint64_t hashes[TOKEN_BATCH];
+  lua_Integer nw = 0;
+  th_scanner_init(&sc, s, len);
+  do {
+    size_t t;
+    ntoks = th_next_words(&sc, toks, TOKEN_BATCH);
+    /* First the hashes of the batch, each front cache set fetched as soon
+       as it is known, then the lookups, which then mostly find their
+       sets in the processor's first-level cache. */
+    for (t = 0; t < ntoks; t++) {
+      size_t start = toks[t].start, n = toks[t].end - start;
+      if (toks[t].kind != TH_KIND_WORD) continue;
+      if (n <= TH_KEY_MAX) {
+        /* most words: no loop over their bytes when 16 can be read */
+        keys[t] = len - start >= TH_KEY_MAX ? th_key_of16(s + start, n)
+                                            : th_key_of(s + start, n);
+        hashes[t] = th_hash_key(keys[t], n);
+        th_lexicon_front_prefetch(&b->lx, hashes[t]);
+      } else {
+        hashes[t] = th_hash(s + start, n);
+      }
+    }
+    for (t = 0; t < ntoks; t++) {
+      size_t start = toks[t].start, n = toks[t].end - start;
+      uint64_t h;
+      if (toks[t].kind != TH_KIND_WORD) continue;
+      h = hashes[t];
+      nw++;
+      if (n <= TH_KEY_MAX && th_lexicon_count_front(&b->lx, keys[t], n, h))
+        continue;
+      th_lexicon_prefetch(&b->lx, h);
+      if (npend == PENDING && count_form(b, s, &pend[head]) != TH_OK)
+        return TH_ENOMEM;
+      pend[head].start = start;
+      pend[head].len = n;
+      pend[head].hash = h;
+      head = (head + 1) % PENDING;
+      if (npend < PENDING) npend++;
+    }
+  } while (ntoks == TOKEN_BATCH);
+  for (; npend > 0; npend--) {
+    if (count_form(b, s, &pend[(head + PENDING - npend) % PENDING]) != TH_OK)
       return TH_ENOMEM;
-    b->tally = q;
-    memset(b->tally + old, 0, (b->captally - old) * sizeof(uint32_t));
-    if (b->stop.count) {
-      th_form *f = &b->lx.forms[fi];
-      const char *nm = th_form_norm(&b->lx, f);
-      if (th_strmap_get(&b->stop, nm, f->norm_len, th_hash(nm, f->norm_len)))
-        f->flags |= TH_FORM_STOP;
+  }
+  th_lexicon_count_flush(&b->lx);
+  *words = nw;
+  return TH_OK;
+}
+
+/* Adds up the counts of the forms of each stem (stop words left out):
+   rows 0..b->stems.count-1, with b->first_form[row] a form of the row's
+   stem and b->sums[row] its tokens. */
+#define STEMS_AHEAD 16   /* stems whose slot is being fetched */
+
+static int sum_stems(lexbox *b) {
+  size_t i, n = b->lx.nforms;
+  uint64_t ahead[STEMS_AHEAD] = {0};
+  void *p = b->first_form, *q = b->sums;
+  /* at most one row per form */
+  if (th_strmap_reserve(&b->stems, n) != TH_OK ||
+      th_grow(&b->lx.alloc, &p, &b->capfirst, n, sizeof(uint32_t)) != TH_OK)
+    return TH_ENOMEM;
+  b->first_form = p;
+  if (th_grow(&b->lx.alloc, &q, &b->capsums, n, sizeof(lua_Integer)) != TH_OK)
+    return TH_ENOMEM;
+  b->sums = q;
+  /* The table is megabytes and the stems come in no order: each slot is
+     fetched STEMS_AHEAD forms before it is needed, so that the misses
+     overlap instead of coming one after another. */
+  for (i = 0; i < n + STEMS_AHEAD; i++) {
+    const th_form *f;
+    const char *stem;
+    size_t fi = i - STEMS_AHEAD;
+    if (i >= STEMS_AHEAD && !(b->lx.forms[fi].flags & TH_FORM_STOP)) {
+      th_slot *slot;
+      int added;
+      f = &b->lx.forms[fi];
+      stem = th_form_stem(&b->lx, f);
+      slot = th_strmap_put(&b->stems, stem, f->stem_len,
+                           ahead[fi % STEMS_AHEAD],
+                           (uint32_t)b->stems.count, &added);
+      if (slot == NULL) return TH_ENOMEM;
+      if (added) {
+        b->first_form[slot->value] = (uint32_t)fi;
+        b->sums[slot->value] = 0;
+      }
+      b->sums[slot->value] += b->lx.counts[fi];
+    }
+    if (i < n) {
+      uint64_t h;
+      f = &b->lx.forms[i];
+      stem = th_form_stem(&b->lx, f);
+      h = th_hash(stem, f->stem_len);
+      th_strmap_prefetch(&b->stems, h);
+      ahead[i % STEMS_AHEAD] = h;
     }
   }
-  b->tally[fi]++;
   return TH_OK;
 }
 
@@ -340,18 +441,14 @@ static int count_form(lexbox *b, const char *s, const pending *p) {
 ** opts.stopwords: array of words left out (compared after normalising).
 */
 static int l_stem_counts(lua_State *L) {
-  size_t len, start, end, i;
+  size_t len, i;
   const char *s = luaL_checklstring(L, 1, &len);
   /* "none": count normal forms, unstemmed */
   const char *lang = (lua_type(L, 2) == LUA_TSTRING &&
                       strcmp(lua_tostring(L, 2), "none") == 0)
                      ? NULL : check_language(L, 2);
   lexbox *b;
-  th_scanner sc;
-  th_kind kind;
   lua_Integer words = 0;
-  pending pend[PENDING];
-  size_t head = 0, npend = 0;
   int box;
   if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
   b = new_lexbox(L, lang);
@@ -376,59 +473,11 @@ static int l_stem_counts(lua_State *L) {
     }
   }
   lua_settop(L, box);
-  if (th_lexicon_reserve(&b->lx, len) != TH_OK) return raise_status(L, TH_ENOMEM);
-  th_scanner_init(&sc, s, len);
-  /* Tokens the front cache lacks wait in a ring while their table slots
-     are fetched (th_lexicon_prefetch) and the scanner moves on; they are
-     looked up in the order they came, so forms are made in text order. */
-  while (th_next_word(&sc, &start, &end, &kind)) {
-    uint64_t h;
-    long fi;
-    if (kind != TH_KIND_WORD) continue;
-    words++;
-    h = th_hash(s + start, end - start);
-    if ((fi = th_lexicon_front(&b->lx, s + start, end - start, h)) >= 0) {
-      b->tally[fi]++;
-      continue;
-    }
-    th_lexicon_prefetch(&b->lx, h);
-    if (npend == PENDING && count_form(b, s, &pend[head]) != TH_OK)
-      return raise_status(L, TH_ENOMEM);
-    pend[head].start = start;
-    pend[head].len = end - start;
-    pend[head].hash = h;
-    head = (head + 1) % PENDING;
-    if (npend < PENDING) npend++;
-  }
-  for (; npend > 0; npend--) {
-    if (count_form(b, s, &pend[(head + PENDING - npend) % PENDING]) != TH_OK)
-      return raise_status(L, TH_ENOMEM);
-  }
-  /* Add up the forms of each stem here, so the Lua table is made once, at
-     its final size, with one string per stem. */
-  if (th_strmap_reserve(&b->stems, b->lx.nforms) != TH_OK) return raise_status(L, TH_ENOMEM);
-  for (i = 0; i < b->lx.nforms; i++) {
-    const th_form *f = &b->lx.forms[i];
-    const char *stem = th_form_stem(&b->lx, f);
-    th_slot *slot;
-    int added;
-    if (f->flags & TH_FORM_STOP) continue;
-    slot = th_strmap_put(&b->stems, stem, f->stem_len, th_hash(stem, f->stem_len),
-                         (uint32_t)b->stems.count, &added);
-    if (slot == NULL) return raise_status(L, TH_ENOMEM);
-    if (added) {
-      void *p = b->first_form, *q = b->sums;
-      if (th_grow(&b->lx.alloc, &p, &b->capfirst, b->stems.count, sizeof(uint32_t)) != TH_OK)
-        return raise_status(L, TH_ENOMEM);
-      b->first_form = p;
-      if (th_grow(&b->lx.alloc, &q, &b->capsums, b->stems.count, sizeof(lua_Integer)) != TH_OK)
-        return raise_status(L, TH_ENOMEM);
-      b->sums = q;
-      b->first_form[slot->value] = (uint32_t)i;
-      b->sums[slot->value] = 0;
-    }
-    b->sums[slot->value] += b->tally[i];
-  }
+  if (th_lexicon_reserve(&b->lx, len) != TH_OK ||
+      th_lexicon_count_init(&b->lx) != TH_OK ||
+      count_words(b, s, len, &words) != TH_OK || sum_stems(b) != TH_OK)
+    return raise_status(L, TH_ENOMEM);
+  /* The Lua table made once, at its final size, with one string per stem. */
   lua_createtable(L, 0, (int)(b->stems.count < 1u << 26 ? b->stems.count : 0));
   for (i = 0; i < b->stems.count; i++) {
     const th_form *f = &b->lx.forms[b->first_form[i]];

@@ -17,6 +17,9 @@
 #include <string.h>
 
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "tokenize.h"
 #include "utf8.h"
@@ -68,6 +71,8 @@ void th_scanner_init(th_scanner *sc, const char *s, size_t len) {
   sc->prev_raw = sc->prev = sc->prev2 = NONE;
   sc->ri_run = 0;
   sc->at_sot = 1;
+  sc->win = (size_t)-1;
+  sc->win_alnum = sc->win_digit = sc->win_high = 0;
 }
 
 /* Decodes the code point at p. Each invalid byte is counted once, however
@@ -354,11 +359,25 @@ static int email_local_char(int c) {
                       c == '%' || c == '+' || c == '-');
 }
 
+/* How far find_at looks: a text with no '@' for megabytes is not read
+   from end to end ahead of the scanner (that is a pass through memory of
+   its own), only a few kilobytes at a time, which the scanner reads next. */
+#define AT_LOOK 4096
+
 /* Finds the next '@' at or after p, and where the run of local-part bytes
-   before it starts. */
+   before it starts. When there is none in the next AT_LOOK bytes, it says
+   where to look again instead: no token starting before then can reach
+   an '@' (an address's local part has at most 64 bytes). */
 static void find_at(th_scanner *sc, size_t p) {
-  const void *q = memchr(sc->s + p, '@', sc->len - p);
-  size_t at = q ? (size_t)((const unsigned char *)q - sc->s) : sc->len, b = at;
+  size_t lim = sc->len - p > AT_LOOK ? p + AT_LOOK : sc->len, at, b;
+  const void *q = memchr(sc->s + p, '@', lim - p);
+  if (q == NULL && lim < sc->len) {
+    sc->at_next = lim - 65;   /* >= p: AT_LOOK > 65 */
+    sc->at_local = lim - 64;  /* > at_next: no address is tried */
+    return;
+  }
+  at = q ? (size_t)((const unsigned char *)q - sc->s) : sc->len;
+  b = at;
   while (b > 0 && at - b < 65 && email_local_char(sc->s[b - 1])) b--;
   sc->at_next = at;
   sc->at_local = b;
@@ -497,7 +516,170 @@ static inline __attribute__((always_inline)) int scan_word(th_scanner *sc, int l
   return letters;
 }
 
-int th_next_word(th_scanner *sc, size_t *start, size_t *end, th_kind *kind) {
+/* The fast path of "words" mode, for the common token: a run of ASCII
+   letters and digits with only ASCII spaces and punctuation before it,
+   ended by an ASCII byte that joins nothing (a space, most punctuation).
+   The scanner classifies 64 bytes at a time into bit masks (a window), so
+   that finding a token's start and end is a count of trailing zeros, not
+   a loop with a branch per byte or per 8 bytes. */
+#define WIN 64
+
+/* The window's masks for s[p..p+64). */
+static void classify_window(th_scanner *sc, size_t p) {
+  const unsigned char *s = sc->s + p;
+  uint64_t alnum = 0, digit = 0, high = 0;
+  unsigned k;
+#if defined(__SSE2__)
+  /* Signed byte compares: bytes >= 0x80 are negative, so never in range. */
+  const __m128i lo_a = _mm_set1_epi8('a' - 1), hi_z = _mm_set1_epi8('z' + 1),
+                lo_0 = _mm_set1_epi8('0' - 1), hi_9 = _mm_set1_epi8('9' + 1),
+                case_bit = _mm_set1_epi8(0x20);
+  for (k = 0; k < WIN; k += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+    __m128i l = _mm_or_si128(x, case_bit);
+    __m128i let = _mm_and_si128(_mm_cmpgt_epi8(l, lo_a),
+                                _mm_cmplt_epi8(l, hi_z));
+    __m128i dig = _mm_and_si128(_mm_cmpgt_epi8(x, lo_0),
+                                _mm_cmplt_epi8(x, hi_9));
+    alnum |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(let, dig))
+             << k;
+    digit |= (uint64_t)(unsigned)_mm_movemask_epi8(dig) << k;
+    high |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << k;
+  }
+#else
+  /* classify8 on each 8 bytes; bit 7 of each byte gathered into 8 bits
+     with one multiply. */
+  for (k = 0; k < WIN; k += 8) {
+    uint64_t x, a, d;
+    memcpy(&x, s + k, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);   /* byte i of the text in bits 8i..8i+7 */
+#endif
+    classify8(x, &a, &d);
+    alnum |= ((a * 0x0002040810204081ULL) >> 56) << k;
+    digit |= ((d * 0x0002040810204081ULL) >> 56) << k;
+    high |= (((x & HIGH) * 0x0002040810204081ULL) >> 56) << k;
+  }
+#endif
+  sc->win = p;
+  sc->win_alnum = alnum;
+  sc->win_digit = digit;
+  sc->win_high = high;
+}
+
+/* scan_word, not inlined: fast_word's way out for the rare word that goes
+   on with a character that is not ASCII. */
+static __attribute__((noinline)) int finish_word(th_scanner *sc, int last,
+                                                 int letters) {
+  return scan_word(sc, last, letters);
+}
+
+/* Returns 1 with the next token if it is a common one (same token, kind
+   and scanner state as the general path below would give), or 0 with
+   sc->pos moved at most past ASCII bytes the general path skips anyway. */
+static inline __attribute__((always_inline)) int fast_word(
+    th_scanner *sc, size_t *start, size_t *end, th_kind *kind) {
+  const unsigned char *s = sc->s;
+  size_t pos = sc->pos, len = sc->len;
+  for (;;) {
+    uint64_t a, high;
+    size_t off, p, e, t;
+    int c, crossed = 0, general = 0, letters;
+    if (pos < sc->win || pos - sc->win >= WIN) {
+      uint64_t x;
+      if (len - pos < WIN) break;   /* the end of the text: general path */
+      /* Not ASCII within 8 bytes (a text in Hindi or Tamil, after a word
+         the general path read): no window for the general path to use. */
+      memcpy(&x, s + pos, 8);
+      if (x & HIGH) break;
+      classify_window(sc, pos);
+    }
+    off = pos - sc->win;
+    a = sc->win_alnum >> off;
+    high = sc->win_high >> off;
+    if (a == 0) {   /* no word starts in the rest of the window */
+      if (high) break;
+      pos = sc->win + WIN;
+      continue;
+    }
+    t = (size_t)__builtin_ctzll(a);
+    if (high & ((1ULL << t) - 1)) break;   /* a non-ASCII byte before it */
+    p = pos + t;
+    c = s[p] | 0x20;
+    /* maybe a URL: "ht", "ww" */
+    if (p + 1 < len && ((c == 'h' && (s[p + 1] | 0x20) == 't') ||
+                        (c == 'w' && (s[p + 1] | 0x20) == 'w'))) {
+      pos = p;
+      break;
+    }
+    if (sc->at_next < p) find_at(sc, p);
+    /* maybe an e-mail address */
+    if (p >= sc->at_local && sc->at_next < len && sc->at_next - p <= 64) {
+      pos = p; break;
+    }
+    /* Runs of letters and digits joined by ASCII joiners between two
+       ASCII letters or digits (scan_word's ASCII rules) */
+    e = p;
+    for (;;) {
+      size_t rel = e - sc->win, r;
+      uint64_t run;
+      int after, join, lastnum;
+      if (rel >= WIN) { crossed = 1; break; }   /* a joiner ended it */
+      run = ~(sc->win_alnum >> rel);
+      r = run ? (size_t)__builtin_ctzll(run) : WIN;
+      if (r >= WIN - rel) { crossed = 1; break; }   /* to the window's end */
+      e += r;   /* e < win + 64 <= len */
+      c = s[e];
+      if (c >= 0x80) { general = 1; break; }   /* not ASCII */
+      if (!ascii_joiner[c]) break;             /* the end of the token */
+      if (c == '_' || e + 1 >= len || s[e + 1] >= 0x80) {
+        general = 1;
+        break;
+      }
+      after = ascii_class[s[e + 1]];
+      lastnum = (int)((sc->win_digit >> (e - 1 - sc->win)) & 1);
+      if (c == '.' || c == '\'')                    /* WB6/7, WB11/12 */
+        join = lastnum ? after == A_DIGIT : after == A_LETTER;
+      else if (c == ',' || c == ';')                /* WB11/12 */
+        join = lastnum && after == A_DIGIT;
+      else if (c == '-' || c == '&')                /* tailoring */
+        join = after != A_OTHER;
+      else                                          /* ':' */
+        join = 0;
+      if (!join) break;
+      e++;
+    }
+    if (crossed) {   /* classify from the token's start and try again */
+      if (p == sc->win || len - p < WIN) { pos = p; break; }
+      pos = p;
+      classify_window(sc, pos);
+      continue;
+    }
+    letters = (((sc->win_alnum & ~sc->win_digit) >> (p - sc->win)) &
+               ((1ULL << (e - p)) - 1)) != 0;
+    *start = p;
+    if (general) {
+      /* The word goes on with a character that is not ASCII, or an
+         underscore: scan_word's general rules from there, as the general
+         path would go on after reading the same bytes. */
+      sc->pos = e;
+      letters = finish_word(sc, (sc->win_digit >> (e - 1 - sc->win)) & 1
+                                    ? L_NUMBER : L_LETTER, letters);
+      e = sc->pos;
+    }
+    *end = sc->pos = e;
+    *kind = letters ? TH_KIND_WORD : TH_KIND_NUMBER;
+    return 1;
+  }
+  sc->pos = pos;
+  return 0;
+}
+
+/* Everything else: URLs, e-mail addresses, words with characters that
+   are not ASCII, emoji, the end of the text. Kept out of th_next_word, so
+   that the fast path needs few registers. */
+static __attribute__((noinline)) int next_word_general(th_scanner *sc,
+    size_t *start, size_t *end, th_kind *kind) {
   const unsigned char *s = sc->s;
   size_t len = sc->len;
   while (sc->pos < len) {
@@ -558,4 +740,20 @@ int th_next_word(th_scanner *sc, size_t *start, size_t *end, th_kind *kind) {
     }
   }
   return 0;
+}
+
+int th_next_word(th_scanner *sc, size_t *start, size_t *end, th_kind *kind) {
+  return fast_word(sc, start, end, kind) ||
+         next_word_general(sc, start, end, kind);
+}
+
+size_t th_next_words(th_scanner *sc, th_span *out, size_t max) {
+  size_t n = 0;
+  for (; n < max; n++) {
+    th_span *t = &out[n];
+    if (!fast_word(sc, &t->start, &t->end, &t->kind) &&
+        !next_word_general(sc, &t->start, &t->end, &t->kind))
+      break;
+  }
+  return n;
 }

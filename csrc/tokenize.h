@@ -22,11 +22,18 @@ typedef struct th_scanner {
   size_t bad;          /* invalid UTF-8 bytes seen so far */
   size_t first_bad;    /* offset of the first one, or (size_t)-1 */
   size_t bad_upto;     /* bytes before this offset have been counted */
-  size_t at_next;      /* offset of the next '@' at or after pos, or len */
+  size_t at_next;      /* offset of the next '@' at or after pos, or len;
+                          or, when at_local > at_next, where to look for
+                          it again (none is near enough before then) */
   size_t at_local;     /* start of the run of e-mail local-part bytes
                           that ends at at_next */
   /* UAX #29 state, carried from one segment to the next. */
   int prev_raw, prev, prev2, ri_run, at_sot;
+  /* "words" mode: which bytes of s[win..win+64) are ASCII letters or
+     digits, ASCII digits, and not ASCII, one bit per byte (bit i for
+     s[win + i]); win is (size_t)-1 before the first window. */
+  size_t win;
+  uint64_t win_alnum, win_digit, win_high;
 } th_scanner;
 
 TH_HIDDEN void th_scanner_init(th_scanner *sc, const char *s, size_t len);
@@ -35,6 +42,18 @@ TH_HIDDEN void th_scanner_init(th_scanner *sc, const char *s, size_t len);
    [*start, *end) and *kind, or 0 at the end of the text. */
 TH_HIDDEN int th_next_word(th_scanner *sc, size_t *start, size_t *end,
                            th_kind *kind);
+
+/* A token: [start, end) of the text, and its kind. */
+typedef struct th_span {
+  size_t start, end;
+  th_kind kind;
+} th_span;
+
+/* Up to max tokens of "words" mode into out, as th_next_word would give
+   them one by one; returns how many (fewer than max only at the end of
+   the text). For a caller that handles every token alike: no call per
+   token. */
+TH_HIDDEN size_t th_next_words(th_scanner *sc, th_span *out, size_t max);
 
 /* The next segment between two UAX #29 word boundaries (every byte of the
    text is in exactly one segment). Same results as th_next_word. */
