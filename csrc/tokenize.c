@@ -59,6 +59,8 @@ static int is_midnumq(int p) {      /* (MidNum | MidNumLetQ) */
   return p == TH_WB_MIDNUM || p == TH_WB_MIDNUMLET || p == TH_WB_SINGLE_QUOTE;
 }
 
+static void find_at(th_scanner *sc, size_t p);
+
 void th_scanner_init(th_scanner *sc, const char *s, size_t len) {
   sc->s = (const unsigned char *)s;
   sc->len = len;
@@ -66,8 +68,10 @@ void th_scanner_init(th_scanner *sc, const char *s, size_t len) {
   sc->bad = 0;
   sc->first_bad = (size_t)-1;
   sc->bad_upto = 0;
-  sc->at_next = 0;
-  sc->at_local = 0;
+  /* the first '@' now: the scanner looks again only once it has passed
+     at_next, so starting from 0 would never find an address that opens
+     the text */
+  find_at(sc, 0);
   sc->prev_raw = sc->prev = sc->prev2 = NONE;
   sc->ri_run = 0;
   sc->at_sot = 1;

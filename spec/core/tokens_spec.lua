@@ -62,6 +62,11 @@ describe("thematic.tokens() in words mode", function()
                   "email jane.doe+gp@nhs.net" }, got)
   end)
 
+  it("finds an e-mail address that opens the text", function()
+    assert.same({ "email" }, kinds("a@b.org"))
+    assert.same({ "email", "word" }, kinds("jo.bloggs@nhs.net wrote"))
+  end)
+
   it("makes emoji tokens, keeping ZWJ sequences, skin tones and flags whole", function()
     assert.same({ "word", "emoji", "emoji", "emoji", "emoji" },
                 kinds("ok 👩🏽‍⚕️ 👍🏾 🇬🇧 ❤️"))
@@ -117,6 +122,65 @@ describe("thematic.tokens() on ASCII, eight bytes at a time", function()
   it("stops a run at the first byte that is not ASCII", function()
     assert.same({ "abcdefgh\u{E9}ijk", "l\u{2019}ordre" },
                 texts("abcdefgh\u{E9}ijk l\u{2019}ordre"))
+  end)
+end)
+
+describe("thematic.tokens() on long texts, 64 bytes at a time", function()
+  -- Texts of 64 bytes or more go through a fast path for plain ASCII words
+  -- (bit masks of 64 bytes); the rest through the general scanner. Both
+  -- must give the same tokens: a short text gives the same tokens with
+  -- spaces after it (fast path) as alone (general path), and a long text
+  -- the same as its pieces tokenised one by one.
+  local H = dofile("spec/helper.lua")
+  local PIECES = { "a", "B", "z9", "e-health", "don't", "don\u{2019}t", "patient's", "3.5", "1,000",
+    "COVID-19", "HbA1c", "type-2", "A&E", "x.y", "U.K.", "-", "'", "\u{2019}", ".", ",", ":", ";",
+    "@", "a@b.org", "jo.bloggs@nhs.net", "https://nhs.uk/app?x=1", "www.example.org",
+    "caf\u{E9}", "Stra\u{DF}e", "\u{928}\u{92E}\u{938}\u{94D}\u{924}\u{947}",
+    "\u{1F44D}", "\u{1F469}\u{200D}\u{2695}\u{FE0F}", "\t", "\n", "\r\n", "(", ")", "\"", "\0",
+    "\xFF", "_", "#", "abcdefghijklmnopqrstuvwxyz0123456789" }
+
+  local function random_text(rand, n)
+    local out = {}
+    for _ = 1, n do
+      out[#out + 1] = PIECES[rand(#PIECES)]
+      if rand(3) == 1 then out[#out + 1] = " " end
+    end
+    return table.concat(out)
+  end
+
+  local function same_tokens(a, b, shift, label)
+    assert.equal(#a, #b, label)
+    for i = 1, #a do
+      local x, y = a[i], b[i]
+      if x.text ~= y.text or x.kind ~= y.kind or x.start + shift ~= y.start or x.stop + shift ~= y.stop then
+        error(("%s: token %d differs: %q %s %d-%d vs %q %s %d-%d"):format(label, i, x.text, x.kind,
+          x.start, x.stop, y.text, y.kind, y.start, y.stop))
+      end
+    end
+  end
+
+  it("gives a short text's tokens alone and with 70 spaces after it", function()
+    local rand = H.lcg(2026)
+    for case = 1, 3000 do
+      local s = random_text(rand, rand(12))
+      same_tokens(thematic.tokens(s), thematic.tokens(s .. (" "):rep(70)), 0, "case " .. case)
+    end
+  end)
+
+  it("gives a long text the tokens of its space-separated pieces", function()
+    local rand = H.lcg(7)
+    for case = 1, 200 do
+      local pieces, want, pos = {}, {}, 0
+      for i = 1, rand(60) do
+        local p = random_text(rand, rand(6))
+        pieces[i] = p
+        for _, t in ipairs(thematic.tokens(p)) do
+          want[#want + 1] = { text = t.text, kind = t.kind, start = t.start + pos, stop = t.stop + pos }
+        end
+        pos = pos + #p + 1
+      end
+      same_tokens(want, thematic.tokens(table.concat(pieces, " ")), 0, "case " .. case)
+    end
   end)
 end)
 
