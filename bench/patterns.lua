@@ -28,9 +28,7 @@ assert(mode == "scan" or mode == "tally", "mode is scan or tally")
 local sizes = {}
 for n in (arg[4] or "10,10000"):gmatch("%d+") do sizes[#sizes + 1] = tonumber(n) end
 
-local f = assert(io.open("bench/data/english.txt", "rb"), "run make bench first")
-local english = f:read("a")
-f:close()
+local english = require("common").read("bench/data/english.txt")
 local vocab = codebooks.frequent(english)
 local rare = (which ~= "frequent") and codebooks.rare(english) or nil
 

@@ -15,16 +15,12 @@ package.path = "lua/?.lua;lua/?/init.lua;bench/?.lua;" .. package.path
 package.cpath = "build/?.so;" .. package.cpath
 local core = require "thematic.core"
 local codebooks = require "codebooks"
+local common = require "common"
+local read, sh, best_of, mbps = common.read, common.sh, common.best_of, common.mbps
 
 local DATA = "bench/data"
 os.execute("mkdir -p " .. DATA)
 
-local function sh(cmd)
-  local p = io.popen(cmd)
-  local out = p:read("a")
-  p:close()
-  return out
-end
 
 local function file_size(path)
   local f = io.open(path, "rb")
@@ -34,12 +30,6 @@ local function file_size(path)
   return n
 end
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
 
 local function build_english(path)
   if (file_size(path) or 0) > 50e6 then return end
@@ -90,15 +80,6 @@ local function build_unicode(path, english)
   assert(os.rename(path .. ".tmp", path))
 end
 
-local function best_of(n, fn)
-  local best = math.huge
-  for _ = 1, n do
-    local t0 = os.clock()
-    fn()
-    best = math.min(best, os.clock() - t0)
-  end
-  return best
-end
 
 local function python(path, lang, extra)
   local best = math.huge
@@ -111,7 +92,6 @@ local function python(path, lang, extra)
   return best
 end
 
-local function mbps(bytes, secs) return bytes / 1e6 / secs end
 
 local english_path, unicode_path = DATA .. "/english.txt", DATA .. "/unicode.txt"
 build_english(english_path)
@@ -199,60 +179,6 @@ for _, npat in ipairs(codebooks.SIZES) do
     npat, hits, mbps(#english, secs), secs / level10))
 end
 
--- End to end: `thematic count` over folders of 2,000 transcript files made
--- from samples/transcripts (the .txt and .md ones, round-robin), with
--- --jobs 1 and --jobs 2, wall-clock time. Two folders: the samples as they
--- are (7.8 KB a file on average), and each sample eight times over (about
--- 62 KB, the length of an hour's interview), where the per-file and
--- start-up costs weigh less.
+-- End to end: `thematic count` over two folders of 2,000 transcripts.
 print()
-print("end to end: bin/thematic count over a folder of transcripts (wall clock)")
-local sources = {}
-for f in io.popen("ls samples/transcripts/*.txt samples/transcripts/*.md"):lines() do
-  sources[#sources + 1] = f
-end
-local function make_folder(folder, repeats)
-  if io.open(folder .. "/participants.csv") then return end
-  os.execute("mkdir -p " .. folder)
-  for i = 1, 2000 do
-    local src = sources[(i - 1) % #sources + 1]
-    local ext = src:match("%.(%w+)$")
-    local out = assert(io.open(("%s/t%04d.%s"):format(folder, i, ext), "wb"))
-    out:write(string.rep(read(src), repeats))
-    out:close()
-  end
-  os.execute("cp samples/transcripts/participants.csv " .. folder .. "/")
-end
-local function wall(cmd)
-  local best = math.huge
-  for _ = 1, 2 do
-    local out = sh("/usr/bin/time -f '%e' " .. cmd .. " 2>&1 >/dev/null")
-    best = math.min(best, tonumber(out:match("([%d.]+)%s*$")))
-  end
-  return best
-end
--- What this machine gives two processes at once: a loop of Lua arithmetic
--- (no memory traffic) run alone, then two copies together. The ratio is
--- the ceiling of any --jobs 2 speed-up here (2.00 on two free cores).
-local spin = "lua5.4 -e 'local x = 0 for i = 1, 1e8 do x = x + i % 7 end'"
-local alone = wall(spin)
-local pair = wall("sh -c \"" .. spin .. " & " .. spin .. "; wait\"")
-local ceiling = 2 * alone / pair
-print(("  this machine runs two CPU-bound processes at %.2fx the throughput of one"):format(ceiling))
-local cbook = assert(require("thematic.codebook").load("samples/codebooks/digital-health.yml"))
-for _, series in ipairs({ { DATA .. "/folder", 1, "2000 sample files" },
-                          { DATA .. "/folder-long", 8, "2000 hour-long files" } }) do
-  local folder = series[1]
-  make_folder(folder, series[2])
-  local all = sh("cat " .. folder .. "/t*.*")
-  local t1 = wall("lua5.4 bin/thematic count " .. folder .. " --by group --format csv --jobs 1 --quiet")
-  local t2 = wall("lua5.4 bin/thematic count " .. folder .. " --by group --format csv --jobs 2 --quiet")
-  print(("  %s, %.1f MB: --jobs 1 %.2f s (%.1f MB/s, %.0f files/s); --jobs 2 %.2f s "
-    .. "(%.1f MB/s); speed-up %.2fx (%.0f%% of this machine's %.2fx)"):format(series[3], #all / 1e6, t1,
-    #all / 1e6 / t1, 2000 / t1, t2, #all / 1e6 / t2, t1 / t2, 100 * (t1 / t2) / ceiling, ceiling))
-  -- The same bytes through the core's scan alone, with the default
-  -- codebook: the ceiling the command's single job is measured against.
-  local scan = best_of(3, function() core.matcher(cbook:compile()):scan(all, { hits = false }) end)
-  print(("    the core's scan of the same bytes: %.1f MB/s; the single job reaches %.0f%% of it"):format(
-    mbps(#all, scan), 100 * (#all / t1) / (#all / scan)))
-end
+dofile("bench/count.lua")

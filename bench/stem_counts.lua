@@ -7,28 +7,15 @@
 -- timed as bench/run.lua times them.
 -- Run `make bench` once first: it builds bench/data/english.txt and
 -- bench/data/unicode.txt.
+package.path = "bench/?.lua;" .. package.path
 package.cpath = (arg[1] or "build/?.so") .. ";" .. package.cpath
 local core = require "thematic.core"
+local common = require "common"
 local rounds = tonumber(arg[2]) or 3
 local which = arg[3] or "both"
 local only = arg[4]   -- a stage name: time only that one
 
-local function read(path)
-  local f = assert(io.open(path, "rb"), path .. ": run make bench first")
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
-local function best_of(n, fn)
-  local best = math.huge
-  for _ = 1, n do
-    local t0 = os.clock()
-    fn()
-    best = math.min(best, os.clock() - t0)
-  end
-  return best
-end
+local read, best_of = common.read, common.best_of
 
 for _, name in ipairs({ "english", "unicode" }) do
   if which == "both" or which == name then
