@@ -84,3 +84,62 @@ describe("the word-form cache", function()
     assert.equal(expect, r.counts[1])
   end)
 end)
+
+describe("English stems without libstemmer", function()
+  -- The lexicon does not call libstemmer for an English word it can tell
+  -- the stemmer leaves alone (csrc/lexicon.c, english_keeps: by its last
+  -- letter). Checked here against libstemmer itself, through Debian's
+  -- python3-stemmer (the same libstemmer0d): if a new libstemmer ever
+  -- changes such a word, this fails.
+  local H = dofile("spec/helper.lua")
+  local probe = io.popen("/usr/bin/python3 -c 'import Stemmer' 2>&1; echo rc=$?")
+  local has_pystemmer = probe:read("a"):match("rc=0")
+  probe:close()
+
+  it("gives libstemmer's stem for words of every ending", function()
+    if not has_pystemmer then
+      pending("needs /usr/bin/python3 with Debian's python3-stemmer (make deps installs it)")
+      return
+    end
+    local rand = H.lcg(99)
+    local letters = "abcdefghijklmnopqrstuvwxyz"
+    local suffixes = { "", "ation", "ational", "ness", "ful", "ize", "ing", "ed", "ies", "ous", "ly",
+                       "ement", "abli", "logi", "'s", "s'", "y", "yy", "ey" }
+    local endings = { "a", "b", "f", "h", "j", "k", "o", "p", "q", "u", "v", "w", "x", "z", "1",
+                      "9", "\u{E9}", "\u{DF}", "'", "c", "d", "e", "g", "i", "l", "m", "n", "r",
+                      "s", "t", "y", "" }
+    local words, seen = {}, {}
+    while #words < 20000 do
+      local w = {}
+      if rand(20) == 1 then w[1] = "'" end
+      for _ = 1, rand(9) do
+        local k = rand(#letters)
+        w[#w + 1] = letters:sub(k, k)
+      end
+      w[#w + 1] = suffixes[rand(#suffixes)]
+      w[#w + 1] = endings[rand(#endings)]
+      -- (stemming sees normalised, case-folded words: "ß" is "ss")
+      local s = thematic.normalize(table.concat(w))
+      if s ~= "" and not seen[s] then
+        seen[s] = true
+        words[#words + 1] = s
+      end
+    end
+    local input = os.tmpname()
+    H.write(input, table.concat(words, "\n") .. "\n")
+    local p = io.popen("/usr/bin/python3 -c 'import sys, Stemmer; s = Stemmer.Stemmer(\"english\"); "
+      .. "print(\"\\n\".join(s.stemWords(open(sys.argv[1], encoding=\"utf-8\").read().split(\"\\n\")[:-1])))' "
+      .. input)
+    local want = {}
+    for line in p:lines() do want[#want + 1] = line end
+    p:close()
+    os.remove(input)
+    assert.equal(#words, #want)
+    local got = thematic.stem(words, "english")
+    for i = 1, #words do
+      if got[i] ~= want[i] then
+        error(("%q: thematic %q, libstemmer %q"):format(words[i], got[i], want[i]))
+      end
+    end
+  end)
+end)
