@@ -108,6 +108,28 @@ describe("bin/thematic", function()
       assert.equal(out, merged)
     end)
 
+    it("gives the same result from --one-partial shards merged, one line each", function()
+      local d = tmpdir()
+      for k = 1, 2 do
+        local _, c = run(("count %s -c %s --by group --format jsonl --one-partial --shard %d/2 -o %s/p%d.jsonl")
+          :format(STUDY, CODEBOOK, k, d, k))
+        assert.equal(0, c)
+        local f = assert(io.open(("%s/p%d.jsonl"):format(d, k)))
+        local lines = 0
+        for _ in f:lines() do lines = lines + 1 end
+        f:close()
+        assert.equal(1, lines)
+      end
+      local merged = run(("merge %s/p1.jsonl %s/p2.jsonl -c %s --format csv"):format(d, d, CODEBOOK))
+      os.execute("rm -rf " .. d)
+      assert.equal(out, merged)
+      -- over both files: one line with --one-partial, one per document without
+      local one = run("count " .. STUDY .. " -c " .. CODEBOOK .. " --by group --format jsonl --one-partial")
+      local each = run("count " .. STUDY .. " -c " .. CODEBOOK .. " --by group --format jsonl")
+      assert.equal(1, select(2, one:gsub("\n", "")))
+      assert.equal(2, select(2, each:gsub("\n", "")))
+    end)
+
     it("writes JSON with the codebook's structure", function()
       local json = run("count " .. STUDY .. " -c " .. CODEBOOK .. " --by group --format json --jobs 1")
       local t = require("dkjson").decode(json)
