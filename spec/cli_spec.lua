@@ -108,6 +108,24 @@ describe("bin/thematic", function()
       assert.equal(out, merged)
     end)
 
+    it("keeps counts over a million whole through --jobs 2 and merge", function()
+      -- JSON numbers come back from lua-cjson as floats; a float count of
+      -- 1.2 million printed as 1.2e+06 before they were made integers again
+      local d = tmpdir()
+      for _, name in ipairs({ "a.txt", "b.txt" }) do
+        local f = assert(io.open(d .. "/" .. name, "wb"))
+        f:write("P01: ", ("data cost "):rep(300001), "\n")
+        f:close()
+      end
+      local one = run("count " .. d .. " -c " .. CODEBOOK .. " --by speaker --format csv --jobs 1")
+      assert.truthy(one:find("\naccess/cost,Data cost,access,barrier,P01,600002,0,2,1200004,500,2,2\r\n",
+        1, true), one)
+      assert.equal(one, (run("count " .. d .. " -c " .. CODEBOOK .. " --by speaker --format csv --jobs 2")))
+      run(("count %s -c %s --by speaker --format jsonl -o %s/parts.jsonl"):format(d, CODEBOOK, d))
+      assert.equal(one, (run(("merge %s/parts.jsonl -c %s --format csv"):format(d, CODEBOOK))))
+      os.execute("rm -rf " .. d)
+    end)
+
     it("gives the same result from --one-partial shards merged, one line each", function()
       local d = tmpdir()
       for k = 1, 2 do
