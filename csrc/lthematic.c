@@ -1083,14 +1083,10 @@ static int m_scan(lua_State *L) {
   return 1;
 }
 
-/*
-** The result of a tally: per group g (1..ngroups) {words=, segments=,
-** cells = {code1, hits1, coded1, negated1, code2, ...}}, cells in the order
-** first touched.
-*/
-static void push_tally(lua_State *L, const th_tally *t, uint32_t ngroups) {
+/* Per group g (1..ngroups): {words=, segments=} and, with cells, an
+   empty cells array to fill. */
+static void push_groups(lua_State *L, const th_tally *t, uint32_t ngroups, int cells) {
   uint32_t g;
-  size_t i, *filled;
   lua_createtable(L, (int)ngroups, 0);
   for (g = 1; g <= ngroups; g++) {
     lua_createtable(L, 0, 3);
@@ -1098,10 +1094,22 @@ static void push_tally(lua_State *L, const th_tally *t, uint32_t ngroups) {
     lua_setfield(L, -2, "words");
     lua_pushinteger(L, (lua_Integer)t->segments[g]);
     lua_setfield(L, -2, "segments");
-    lua_newtable(L);
-    lua_setfield(L, -2, "cells");
+    if (cells) {
+      lua_newtable(L);
+      lua_setfield(L, -2, "cells");
+    }
     lua_rawseti(L, -2, g);
   }
+}
+
+/*
+** The result of a tally: per group g (1..ngroups) {words=, segments=,
+** cells = {code1, hits1, coded1, negated1, code2, ...}}, cells in the order
+** first touched.
+*/
+static void push_tally(lua_State *L, const th_tally *t, uint32_t ngroups) {
+  size_t i, *filled;
+  push_groups(L, t, ngroups, 1);
   filled = (size_t *)lua_newuserdatauv(L, ((size_t)ngroups + 1) * sizeof(size_t), 0);
   memset(filled, 0, ((size_t)ngroups + 1) * sizeof(size_t));
   for (i = 0; i < t->ncells; i++) {
@@ -1215,22 +1223,13 @@ static th_totals *tally_into(lua_State *L, int arg, lua_Integer ngroups,
    segments=}; its cells are added to `into` under rows[group]. */
 static void push_tally_into(lua_State *L, const th_tally *t, uint32_t ngroups,
                             th_totals *into, const uint32_t *rows) {
-  uint32_t g;
   size_t i;
   for (i = 0; i < t->ncells; i++) {
     const th_cell *c = &t->cells[i];
     int st = th_totals_add(into, rows[c->group], c->code, c->hits, c->coded, c->negated);
     if (st != TH_OK) raise_status(L, st);
   }
-  lua_createtable(L, (int)ngroups, 0);
-  for (g = 1; g <= ngroups; g++) {
-    lua_createtable(L, 0, 2);
-    lua_pushinteger(L, (lua_Integer)t->words[g]);
-    lua_setfield(L, -2, "words");
-    lua_pushinteger(L, (lua_Integer)t->segments[g]);
-    lua_setfield(L, -2, "segments");
-    lua_rawseti(L, -2, g);
-  }
+  push_groups(L, t, ngroups, 0);
 }
 
 /* A segment's span, from its start and stop fields (1-based, inclusive,
