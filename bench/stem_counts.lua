@@ -4,7 +4,7 @@
 -- comparing two builds of the core quickly:
 --   lua5.4 bench/stem_counts.lua [cpath [rounds [english|unicode|both]]]
 -- cpath defaults to build/?.so. CPU seconds, best of `rounds` (default 3),
--- timed as bench/run.lua times them.
+-- timed as bench/run.lua times them (after one untimed run).
 -- Run `make bench` once first: it builds bench/data/english.txt and
 -- bench/data/unicode.txt.
 package.path = "bench/?.lua;" .. package.path
@@ -27,7 +27,7 @@ for _, name in ipairs({ "english", "unicode" }) do
     }
     for _, st in ipairs(stages) do
       if only and st[1] ~= only then goto next end
-      print(("%-8s %-30s %7.1f MB/s"):format(name, st[1], #text / 1e6 / best_of(rounds, st[2])))
+      print(("%-8s %-30s %7.1f MB/s"):format(name, st[1], #text / 1e6 / best_of(rounds, st[2], { warmup = 1 })))
       ::next::
     end
   end
