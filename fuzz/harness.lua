@@ -9,7 +9,7 @@ local codebook = require "thematic.codebook"
 local corpus = require "thematic.corpus"
 local participants = require "thematic.participants"
 
-local format, sub, find = string.format, string.sub, string.find
+local format, sub = string.format, string.sub
 
 local T = {}
 
@@ -76,6 +76,70 @@ for name, ext in pairs {
   abstracts_ris = ".ris", abstracts_medline = ".nbib", abstracts_bibtex = ".bib",
 } do
   T[name] = read_target(ext)
+end
+
+-- count: a transcript counted the three ways thematic counts: coded
+-- segments one at a time in Lua (thematic.coding + count.counter, the
+-- reference every other analysis shares), whole documents through the C
+-- tally (count.document_counter), and compactly read turns that never
+-- leave C (corpus.load's compact, `thematic count`'s path), once per
+-- document and once into a running total kept in C (merged). All must
+-- agree cell for cell. Byte 1 of the input (also part of the text)
+-- chooses the codebook, the grouping and whether interviewers count.
+local count = require "thematic.analysis.count"
+local coding = require "thematic.coding"
+local output = require "thematic.output"
+local ROOT = debug.getinfo(1, "S").source:match("^@(.*)/fuzz/harness%.lua$") or "."
+local GROUPINGS = { { "group" }, { "speaker" }, { "role", "setting" }, {} }
+local codebooks, people
+
+local jsonl = count.json_lines
+
+local function same(what, a, b, by)
+  if a ~= b then
+    error(format("mismatch: %s, by {%s}:\n%s\n--- versus ---\n%s", what,
+      table.concat(by, ","), sub(a, 1, 2000), sub(b, 1, 2000)), 0)
+  end
+end
+
+T.count = function(data)
+  if not codebooks then
+    codebooks = { assert(codebook.load(ROOT .. "/samples/codebooks/digital-health.yml")),
+                  assert(codebook.load(ROOT .. "/spec/fixtures/analysis/overlapping-codebook.yml")) }
+    people = assert(participants.load(ROOT .. "/samples/transcripts/participants.csv"))
+  end
+  local sel = #data > 0 and data:byte(1) or 0
+  local cb = codebooks[sel % 2 + 1]
+  local by = GROUPINGS[(sel >> 1) % #GROUPINGS + 1]
+  local opts = { include_interviewer = (sel >> 3) & 1 == 1 }
+  local path = temp_file(".txt", data)
+  local code_doc = coding.coder(cb, opts)
+  local add_seg, by_segment = count.counter(cb, by)
+  local add_doc, by_document = count.document_counter(cb, by, opts)
+  local add_total, merged, finish = count.document_counter(cb, by,
+    { merged = true, include_interviewer = opts.include_interviewer })
+  local c, errs = corpus.load(path, { participants = people, each = function(doc)
+    code_doc(doc, add_seg)
+    add_doc(doc)
+    add_total(doc)
+  end })
+  if not c then return check_message(errs, path) end
+  finish()
+  local add_compact, compact = count.document_counter(cb, by, opts)
+  local c2, errs2 = corpus.load(path, { participants = people, compact = count.compact_ok(by),
+                                        each = add_compact })
+  if not c2 then error("read once, then not: " .. tostring(errs2), 0) end
+  local reference = jsonl(by_segment)
+  same("C tally of segments and the Lua counter", reference, jsonl(by_document), by)
+  same("compact turns and the Lua counter", reference, jsonl(compact), by)
+  if #by_document > 0 then
+    local total = count.merge(by_document)
+    total.by, total.document = by, nil
+    local running = merged[1]
+    running.by, running.document = by, nil
+    same("running total (C) and the merged partials", output.json(count.to_plain(total)),
+      output.json(count.to_plain(running)), by)
+  end
 end
 
 T.participants = function(data)

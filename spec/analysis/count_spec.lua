@@ -11,11 +11,7 @@ local output = require "thematic.output"
 local DEFAULT = "samples/codebooks/digital-health.yml"
 
 -- Partials as JSON lines, one per document, in document order.
-local function jsonl(partials)
-  local lines = {}
-  for i, p in ipairs(partials) do lines[i] = output.json(count.to_plain(p)) end
-  return table.concat(lines, "\n")
-end
+local jsonl = count.json_lines
 
 local function both(paths, cb_path, by, opts)
   opts = opts or {}

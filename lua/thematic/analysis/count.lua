@@ -366,6 +366,18 @@ function M.to_plain(p)
   return { document = p.document, by = setmetatable(p.by, { __jsontype = "array" }), groups = groups }
 end
 
+--- Partials as JSON lines, one per partial in order, each line ending
+-- in a newline ("" for none): what `thematic count --format jsonl` writes
+-- and `thematic merge` reads.
+-- @tparam table partials
+-- @treturn string
+function M.json_lines(partials)
+  local json = require("thematic.output").json
+  local lines = {}
+  for i, p in ipairs(partials) do lines[i] = json(M.to_plain(p)) .. "\n" end
+  return table.concat(lines)
+end
+
 --- Counts a coded corpus in one call.
 -- @tparam table coded
 -- @tparam[opt] table by attributes to group by
