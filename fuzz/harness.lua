@@ -85,12 +85,15 @@ end
 -- leave C (corpus.load's compact, `thematic count`'s path), once per
 -- document and once into a running total kept in C (merged). All must
 -- agree cell for cell. Byte 1 of the input (also part of the text)
--- chooses the codebook, the grouping and whether interviewers count.
+-- chooses the codebook, the grouping, whether interviewers count and the
+-- format (plain text and Markdown can be read compactly; WebVTT and SRT
+-- go through the segments path).
 local count = require "thematic.analysis.count"
 local coding = require "thematic.coding"
 local output = require "thematic.output"
 local ROOT = debug.getinfo(1, "S").source:match("^@(.*)/fuzz/harness%.lua$") or "."
 local GROUPINGS = { { "group" }, { "speaker" }, { "role", "setting" }, {} }
+local COUNT_FORMATS = { ".txt", ".vtt", ".srt", ".md" }
 local codebooks, people
 
 local jsonl = count.json_lines
@@ -112,7 +115,7 @@ T.count = function(data)
   local cb = codebooks[sel % 2 + 1]
   local by = GROUPINGS[(sel >> 1) % #GROUPINGS + 1]
   local opts = { include_interviewer = (sel >> 3) & 1 == 1 }
-  local path = temp_file(".txt", data)
+  local path = temp_file(COUNT_FORMATS[(sel >> 4) % #COUNT_FORMATS + 1], data)
   local code_doc = coding.coder(cb, opts)
   local add_seg, by_segment = count.counter(cb, by)
   local add_doc, by_document = count.document_counter(cb, by, opts)

@@ -104,7 +104,7 @@ rm -f "$tmp"
 for f in $(files '*.txt' '*.md'); do
   case "$f" in *.medline.txt) add abstracts_medline "$f" ;; *) add transcript_txt "$f" ;; esac
 done
-for f in $(files '*.txt' '*.md'); do
+for f in $(files '*.txt' '*.md' '*.vtt' '*.srt'); do
   case "$f" in *.medline.txt) ;; */transcripts/*|*/cli/*) add count "$f" ;; esac
 done
 for f in $(files '*.vtt'); do add transcript_vtt "$f"; done
