@@ -29,13 +29,24 @@ WARNFLAGS ?= -std=c99 -Wall -Wextra -pedantic -Wshadow -Wmissing-prototypes \
 CFLAGS   ?= $(OPTFLAGS) -g
 ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden \
              $(LUA_CFLAGS) $(UTF8PROC_CFLAGS) $(ZIP_CFLAGS) $(STEMMER_CFLAGS)
+# core.so links no libzip: libzip brings libcrypto, and loading the two
+# cost every command about 5 ms and 140 page faults (docs/internals.md).
+# zip.so (thematic.zip, for .docx and .qdpx) links it; the Lua modules
+# require it only when they open a zip. The fuzzers link all three.
+CORE_LIBS = $(UTF8PROC_LIBS) $(STEMMER_LIBS)
 LIBS     = $(UTF8PROC_LIBS) $(ZIP_LIBS) $(STEMMER_LIBS)
 
 SRCS := $(wildcard csrc/*.c)
 HDRS := $(wildcard csrc/*.h)
+ZIPMOD_SRCS = csrc/lzip.c csrc/zipio.c csrc/memory.c
+CORE_SRCS = $(filter-out csrc/lzip.c csrc/zipio.c,$(SRCS))
 BUILD ?= build
 CORE  = $(BUILD)/thematic/core.so
+ZIPMOD = $(BUILD)/thematic/zip.so
 ASAN_CORE = $(BUILD)/asan/thematic/core.so
+ASAN_ZIPMOD = $(BUILD)/asan/thematic/zip.so
+MODULES = $(CORE) $(ZIPMOD)
+ASAN_MODULES = $(ASAN_CORE) $(ASAN_ZIPMOD)
 
 # Debian packages the build, the tests, the demo and the benchmark need.
 DEB_PACKAGES = lua5.4 liblua5.4-dev libutf8proc-dev libstemmer-dev libzip-dev \
@@ -46,19 +57,28 @@ DEB_PACKAGES = lua5.4 liblua5.4-dev libutf8proc-dev libstemmer-dev libzip-dev \
 
 .PHONY: all deps bench-deps test demo bench install uninstall clean rockspec lint
 
-all: $(CORE)
+all: $(MODULES)
 
-$(CORE): $(SRCS) $(HDRS)
+$(CORE): $(CORE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -shared -o $@ $(SRCS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $(CORE_SRCS) $(CORE_LIBS)
 
-# The same core with AddressSanitizer and UndefinedBehaviorSanitizer.
-$(ASAN_CORE): $(SRCS) $(HDRS)
+$(ZIPMOD): $(ZIPMOD_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-	  -fno-sanitize-recover=undefined $(WARNFLAGS) -fPIC -fvisibility=hidden \
-	  $(LUA_CFLAGS) $(UTF8PROC_CFLAGS) $(ZIP_CFLAGS) $(STEMMER_CFLAGS) \
-	  -shared -o $@ $(SRCS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $(ZIPMOD_SRCS) $(ZIP_LIBS)
+
+# The same modules with AddressSanitizer and UndefinedBehaviorSanitizer.
+ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+  -fno-sanitize-recover=undefined $(WARNFLAGS) -fPIC -fvisibility=hidden \
+  $(LUA_CFLAGS) $(UTF8PROC_CFLAGS) $(ZIP_CFLAGS) $(STEMMER_CFLAGS)
+
+$(ASAN_CORE): $(CORE_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -shared -o $@ $(CORE_SRCS) $(CORE_LIBS)
+
+$(ASAN_ZIPMOD): $(ZIPMOD_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -shared -o $@ $(ZIPMOD_SRCS) $(ZIP_LIBS)
 
 # How long `make test` runs each fuzz target (CI on 2 cores stays well
 # under its ten minutes).
@@ -77,7 +97,7 @@ deps:
 	echo "deps: installing$$missing"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing
 
-test: deps $(CORE) $(ASAN_CORE)
+test: deps $(MODULES) $(ASAN_MODULES)
 	$(BUSTED) --output=utfTerminal
 	@echo "== the C core specs again, under AddressSanitizer + UBSan =="
 	THEMATIC_CPATH='$(BUILD)/asan/?.so' \
@@ -93,7 +113,7 @@ test: deps $(CORE) $(ASAN_CORE)
 	@echo "== luacheck on the Lua modules, the command and the specs =="
 	$(MAKE) --no-print-directory lint
 
-demo: deps $(CORE)
+demo: deps $(MODULES)
 	$(LUA) bin/thematic demo samples
 
 # The benchmark's English prose comes from these packages' documentation.
@@ -109,18 +129,20 @@ bench-deps: deps
 	fi; \
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing
 
-bench: bench-deps $(CORE)
+bench: bench-deps $(MODULES)
 	$(LUA) bench/run.lua
 
-install: $(CORE)
+install: $(MODULES)
 	install -d $(DESTDIR)$(LUA_LIBDIR)/thematic $(DESTDIR)$(LUA_SHAREDIR)/thematic $(DESTDIR)$(BINDIR)
 	install -m 755 $(CORE) $(DESTDIR)$(LUA_LIBDIR)/thematic/core.so
+	install -m 755 $(ZIPMOD) $(DESTDIR)$(LUA_LIBDIR)/thematic/zip.so
 	cd lua && find thematic \( -name "*.lua" -o -name "*.txt" \) -exec install -D -m 644 {} $(DESTDIR)$(LUA_SHAREDIR)/{} \;
 	install -m 644 samples/codebooks/digital-health.yml $(DESTDIR)$(LUA_SHAREDIR)/thematic/data/digital-health.yml
 	install -m 755 bin/thematic $(DESTDIR)$(BINDIR)/thematic
 
 uninstall:
-	rm -f $(DESTDIR)$(LUA_LIBDIR)/thematic/core.so $(DESTDIR)$(BINDIR)/thematic
+	rm -f $(DESTDIR)$(LUA_LIBDIR)/thematic/core.so $(DESTDIR)$(LUA_LIBDIR)/thematic/zip.so \
+	  $(DESTDIR)$(BINDIR)/thematic
 	rm -rf $(DESTDIR)$(LUA_SHAREDIR)/thematic
 	-rmdir $(DESTDIR)$(LUA_LIBDIR)/thematic 2>/dev/null
 
@@ -152,7 +174,7 @@ FUZZ_TARGETS    = $(FUZZ_C_TARGETS) $(FUZZ_LUA_TARGETS)
 FUZZ_FLAGS_C    = -O1 -g -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -Wall -Wextra -Icsrc $(UTF8PROC_CFLAGS) $(ZIP_CFLAGS) $(STEMMER_CFLAGS)
-ENGINE_SRCS     = $(filter-out csrc/lthematic.c,$(SRCS))
+ENGINE_SRCS     = $(filter-out csrc/lthematic.c csrc/lzip.c,$(SRCS))
 FUZZ_BINS       = $(FUZZ_C_TARGETS:%=$(FUZZ_DIR)/fuzz_%) \
   $(FUZZ_LUA_TARGETS:%=$(FUZZ_DIR)/fuzz_lua_%)
 VALGRIND       ?= valgrind
@@ -193,7 +215,7 @@ fuzz-ci: fuzz-build $(FUZZ_DIR)/seeds
 # The C core specs under memcheck (no invalid access, no definite leak;
 # no suppressions needed). --ignore-lua keeps busted from re-executing
 # itself under .busted's interpreter, outside valgrind.
-valgrind: $(CORE)
+valgrind: $(MODULES)
 	$(VALGRIND) $(VALGRIND_FLAGS) $(LUA) $$(command -v $(BUSTED)) --ignore-lua \
 	  --output=plainTerminal spec/core
 

@@ -4,9 +4,11 @@
 ** chosen by the name it is run under (fuzz_lua_<target>, a symbolic link)
 ** or by THEMATIC_FUZZ_TARGET. fuzz/harness.lua holds the targets.
 **
-** liblua is linked into this fuzzer only, never into the module. The core
+** liblua is linked into this fuzzer only, never into the modules. The core
 ** (lthematic.c and the engine files, built with the sanitizers) is
-** compiled in and registered as package.preload["thematic.core"].
+** compiled in and registered as package.preload["thematic.core"]; the zip
+** binding (lzip.c, zipio.c, libzip) as package.preload["thematic.zip"],
+** which the .docx reader requires.
 **
 ** A reader that returns nil, message is fine. A Lua error raised while
 ** reading data is a bug: with THEMATIC_FUZZ_ERRORS=abort (the default) it
@@ -31,6 +33,7 @@
 #endif
 
 int luaopen_thematic_core(lua_State *L);
+int luaopen_thematic_zip(lua_State *L);
 
 static lua_State *L;
 static int target_ref = LUA_NOREF;
@@ -130,6 +133,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_thematic_core);
   lua_setfield(L, -2, "thematic.core");
+  lua_pushcfunction(L, luaopen_thematic_zip);
+  lua_setfield(L, -2, "thematic.zip");
   lua_pop(L, 1);
   snprintf(buf, sizeof buf,
            "package.path = '%s/lua/?.lua;%s/lua/?/init.lua;' .. package.path\n"

@@ -70,6 +70,10 @@ local function read_target(ext)
   end
 end
 
+-- .docx is read through thematic.zip (fuzz_lua.c preloads it). Without it
+-- every input would only get "needs thematic.zip (not built)": fail at once.
+assert(pcall(require, "thematic.zip"), "thematic.zip is not available to the .docx target")
+
 for name, ext in pairs {
   transcript_txt = ".txt", transcript_vtt = ".vtt", transcript_srt = ".srt",
   transcript_docx = ".docx", transcript_csv = ".csv",

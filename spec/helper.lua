@@ -71,4 +71,16 @@ end
 
 function H.sh(cmd) return os.execute(cmd .. " >/dev/null 2>&1") == true end
 
+-- Calls f() as if the C module `name` were not built (require fails, as
+-- it does without `make`), then puts the module back; returns f's results.
+function H.without_module(name, f)
+  local loaded, preload = package.loaded[name], package.preload[name]
+  package.loaded[name] = nil
+  package.preload[name] = function() error("module '" .. name .. "' not found") end
+  local res = table.pack(pcall(f))
+  package.loaded[name], package.preload[name] = loaded, preload
+  assert(res[1], res[2])
+  return table.unpack(res, 2, res.n)
+end
+
 return H

@@ -9,9 +9,11 @@ local XSD = FIX .. "/Project-mrt2019.xsd"
 local SHARED = "/work/shared/spec-data/refi-qda/examples"
 local DATE = "2024-05-01T09:00:00Z"
 
-local has_core = pcall(require, "thematic.core")
+-- export and import need both C modules: thematic.zip for the archive
+local has_core = pcall(require, "thematic.core") and pcall(require, "thematic.zip")
 
-local read = dofile("spec/helper.lua").slurp
+local H = dofile("spec/helper.lua")
+local read = H.slurp
 
 local function exists(p)
   local f = io.open(p, "rb")
@@ -60,9 +62,9 @@ end
 
 -- A .qdpx from entries; returns its path.
 local function make_qdpx(entries)
-  local core = require "thematic.core"
+  local zip = require "thematic.zip"
   local p = tmpname(".qdpx")
-  assert(core.zip_write(p, entries))
+  assert(zip.write(p, entries))
   return p
 end
 
@@ -109,7 +111,7 @@ describe("thematic.refiqda", function()
 
   describe("export()", function()
     if not has_core then
-      pending("thematic.core is not built (run make)")
+      pending("thematic.core and thematic.zip are not built (run make)")
       return
     end
     local coded, c = study()
@@ -117,12 +119,12 @@ describe("thematic.refiqda", function()
     it("writes a .qdpx whose project.qde validates against the schema", function()
       local out = tmpname(".qdpx")
       assert.same({ true, {} }, { refiqda.export(coded, out, { date = DATE }) })
-      local core = require "thematic.core"
-      local names = core.zip_list(out)
+      local zip = require "thematic.zip"
+      local names = zip.list(out)
       table.sort(names)
       assert.equal("project.qde", names[1])
       assert.equal(4, #names)
-      local ok, msg = validates(core.zip_read(out, "project.qde"))
+      local ok, msg = validates(zip.read(out, "project.qde"))
       assert.is_true(ok, msg)
       os.remove(out)
     end)
@@ -198,9 +200,16 @@ describe("thematic.refiqda", function()
       assert.is_true(ok)
       assert.same({ "project name: 1 character(s) not allowed in XML replaced by U+FFFD",
                     "codebook name: 1 character(s) not allowed in XML replaced by U+FFFD" }, warnings)
-      local xml = require("thematic.core").zip_read(out, "project.qde")
+      local xml = require("thematic.zip").read(out, "project.qde")
       assert.truthy(xml:find('name="bad\239\191\189name"', 1, true))
       os.remove(out)
+    end)
+
+    it("says when thematic.zip is not built, and writes nothing", function()
+      local out = tmpname(".qdpx")
+      assert.same({ nil, "thematic.zip is not available: run 'make' first" },
+        { H.without_module("thematic.zip", function() return refiqda.export(coded, out) end) })
+      assert.is_nil(io.open(out))
     end)
 
     it("leaves no temporary file when the folder does not exist", function()
@@ -221,9 +230,15 @@ describe("thematic.refiqda", function()
 
   describe("import()", function()
     if not has_core then
-      pending("thematic.core is not built (run make)")
+      pending("thematic.core and thematic.zip are not built (run make)")
       return
     end
+
+    it("says when thematic.zip is not built", function()
+      local qdpx = FIX .. "/examples/minimal-project.qdpx"
+      assert.same({ nil, "thematic.zip is not available: run 'make' first" },
+        { H.without_module("thematic.zip", function() return refiqda.import(qdpx) end) })
+    end)
 
     it("gives back the exported codes, sources, cases and selections", function()
       local coded, c, cb = study()
@@ -387,7 +402,7 @@ describe("thematic.refiqda", function()
 
   describe("codings()", function()
     if not has_core then
-      pending("thematic.core is not built (run make)")
+      pending("thematic.core and thematic.zip are not built (run make)")
       return
     end
 

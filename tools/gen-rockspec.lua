@@ -10,7 +10,15 @@ local function lines(cmd)
   return out
 end
 
-local csrc = lines("ls csrc/*.c")
+-- thematic.zip: the zip binding, its engine and the buffers it uses. Every
+-- other C file is thematic.core, which must not link libzip (libzip brings
+-- libcrypto, and every command would pay for loading them).
+local ZIP_SRCS = { "csrc/lzip.c", "csrc/memory.c", "csrc/zipio.c" }
+local in_zip = { ["csrc/lzip.c"] = true, ["csrc/zipio.c"] = true }
+local core_srcs = {}
+for _, f in ipairs(lines("ls csrc/*.c")) do
+  if not in_zip[f] then core_srcs[#core_srcs + 1] = f end
+end
 local luafiles = lines("find lua -name '*.lua'")
 local datafiles = lines("find lua -name '*.txt'")
 
@@ -35,12 +43,20 @@ w('  type = "builtin",')
 w('  modules = {')
 w('    ["thematic.core"] = {')
 w('      sources = {')
-for _, f in ipairs(csrc) do w('        "' .. f .. '",') end
+for _, f in ipairs(core_srcs) do w('        "' .. f .. '",') end
 w('      },')
 w('      defines = { "_POSIX_C_SOURCE=200809L" },')
-w('      libraries = { "utf8proc", "stemmer", "zip" },')
-w('      incdirs = { "$(UTF8PROC_INCDIR)", "$(STEMMER_INCDIR)", "$(LIBZIP_INCDIR)" },')
-w('      libdirs = { "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)", "$(LIBZIP_LIBDIR)" },')
+w('      libraries = { "utf8proc", "stemmer" },')
+w('      incdirs = { "$(UTF8PROC_INCDIR)", "$(STEMMER_INCDIR)" },')
+w('      libdirs = { "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)" },')
+w('    },')
+w('    ["thematic.zip"] = {')
+w('      sources = {')
+for _, f in ipairs(ZIP_SRCS) do w('        "' .. f .. '",') end
+w('      },')
+w('      libraries = { "zip" },')
+w('      incdirs = { "$(LIBZIP_INCDIR)" },')
+w('      libdirs = { "$(LIBZIP_LIBDIR)" },')
 w('    },')
 for _, f in ipairs(luafiles) do
   local mod = f:gsub("^lua/", ""):gsub("/init%.lua$", ""):gsub("%.lua$", ""):gsub("/", ".")

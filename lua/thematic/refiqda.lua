@@ -43,9 +43,12 @@ M.colors = { barrier = "#D1495B", facilitator = "#2E933C" }
 --- Default limit on one zip entry read by `import` (bytes).
 M.max_bytes = 256 * 1024 * 1024
 
-local function core()
-  local ok, c = pcall(require, "thematic.core")
-  if ok and c.zip_write then return c end
+-- A C module, or nil when it is not built. thematic.zip (libzip, and
+-- libcrypto through it) is required only here, when a .qdpx is written or
+-- read, so that no other command pays for loading it.
+local function c_module(name)
+  local ok, m = pcall(require, name)
+  if ok then return m end
   return nil
 end
 
@@ -409,10 +412,11 @@ function M.export(coded, path, opts)
   if opts.unit ~= nil and opts.unit ~= "hit" and opts.unit ~= "segment" then
     error(format("bad argument #3 to 'export' (unit must be 'hit' or 'segment', got '%s')", tostring(opts.unit)), 2)
   end
-  local c = core()
-  if not c then return nil, "thematic.core is not available: run 'make' first" end
+  local core, zip = c_module("thematic.core"), c_module("thematic.zip")
+  if not core then return nil, "thematic.core is not available: run 'make' first" end
+  if not zip then return nil, "thematic.zip is not available: run 'make' first" end
   local o = setmetatable({}, { __index = opts })
-  if not o.version then o.version = c._VERSION end
+  if not o.version then o.version = core._VERSION end
   local warnings = {}
   local function note(s) warnings[#warnings + 1] = s end
   local xml, files = build_project(coded, o, note)
@@ -420,7 +424,7 @@ function M.export(coded, path, opts)
   local entries = { { name = "project.qde", data = xml } }
   for _, f in ipairs(files) do entries[#entries + 1] = f end
   local tmp = format("%s.tmp-%04x%04x", path, math.random(0, 0xffff), math.random(0, 0xffff))
-  local ok, res, err = pcall(c.zip_write, tmp, entries)
+  local ok, res, err = pcall(zip.write, tmp, entries)
   if not ok or not res then
     os_remove(tmp)
     return nil, format("%s: %s", path, tostring(ok and err or res))
@@ -517,9 +521,9 @@ local function open_archive(path, max)
       end,
     }
   end
-  local c = core()
-  if not c then return nil, "thematic.core is not available: run 'make' first" end
-  local names, err = c.zip_list(path)
+  local zip = c_module("thematic.zip")
+  if not zip then return nil, "thematic.zip is not available: run 'make' first" end
+  local names, err = zip.list(path)
   if not names then return nil, err end
   local by_lower = {}
   for _, n in ipairs(names) do
@@ -530,11 +534,11 @@ local function open_archive(path, max)
   if not qde then return nil, path .. ": no project.qde in the archive" end
   return {
     label = path .. ": " .. qde,
-    qde = function() return c.zip_read(path, qde, max) end,
+    qde = function() return zip.read(path, qde, max) end,
     source = function(name)
       local n = by_lower[lower("sources/" .. name)]
       if not n then return nil end
-      return c.zip_read(path, n, max)
+      return zip.read(path, n, max)
     end,
   }
 end

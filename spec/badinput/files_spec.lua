@@ -4,7 +4,7 @@
 local H = dofile("spec/helper.lua")
 local corpus = require "thematic.corpus"
 local FIX = H.FIX
-local has_core = pcall(require, "thematic.core")
+local has_zipmod = pcall(require, "thematic.zip")
 local has_zip = H.sh("command -v zip")
 
 local function docx(dir, name, xml)
@@ -17,8 +17,8 @@ end
 
 describe("bad input: files", function()
   describe(".docx", function()
-    if not (has_core and has_zip) then
-      pending("needs thematic.core (make) and zip")
+    if not (has_zipmod and has_zip) then
+      pending("needs thematic.zip (make) and zip")
       return
     end
 

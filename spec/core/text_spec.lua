@@ -153,6 +153,18 @@ describe("thematic._VERSION", function()
       assert.truthy(rs:find('"' .. f .. '"', 1, true), f .. " missing from the rockspec")
     end
   end)
+
+  it("the rockspec builds zipio.c and libzip into thematic.zip, not thematic.core", function()
+    local spec = {}
+    assert(load(read("rockspec/thematic-scm-1.rockspec"), "rockspec", "t", spec))()
+    local core_mod, zip_mod = spec.build.modules["thematic.core"], spec.build.modules["thematic.zip"]
+    assert.same({ "csrc/lzip.c", "csrc/memory.c", "csrc/zipio.c" }, zip_mod.sources)
+    assert.same({ "zip" }, zip_mod.libraries)
+    assert.same({ "utf8proc", "stemmer" }, core_mod.libraries)
+    for _, f in ipairs(core_mod.sources) do
+      assert.is_nil(f:match("zip"), f .. " is in thematic.core")
+    end
+  end)
 end)
 
 describe("thematic.core.utf8_check()", function()

@@ -1,8 +1,9 @@
--- The .docx reader: needs thematic.core (libzip) and the `zip` command to
+-- The .docx reader: needs thematic.zip (libzip) and the `zip` command to
 -- build its fixtures; each is checked and the specs are pending without it.
 local docx = require "thematic.readers.docx"
+local H = dofile("spec/helper.lua")
 
-local has_core = pcall(require, "thematic.core")
+local has_zipmod = pcall(require, "thematic.zip")
 local has_zip = os.execute("command -v zip >/dev/null 2>&1") == true
 
 local W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -64,8 +65,13 @@ describe("thematic.readers.docx", function()
   end)
 
   describe("read()", function()
-    if not (has_core and has_zip) then
-      pending("needs thematic.core (make) and the zip command")
+    it("says when thematic.zip is not built", function()
+      assert.same({ nil, "fg1.docx: reading .docx needs thematic.zip (not built)" },
+        { H.without_module("thematic.zip", function() return docx.read("fg1.docx") end) })
+    end)
+
+    if not (has_zipmod and has_zip) then
+      pending("needs thematic.zip (make) and the zip command")
       return
     end
 

@@ -1,6 +1,6 @@
 --- Word .docx transcripts.
 --
--- Reads `word/document.xml` through `thematic.core.zip_read` (libzip) and
+-- Reads `word/document.xml` through `thematic.zip.read` (libzip) and
 -- lua-expat: each `w:p` becomes a line, `w:t` gives text, `w:tab` a tab,
 -- `w:br`/`w:cr` a line break; deleted text (`w:delText`) and field codes
 -- are left out. A DOCTYPE or entity declaration is refused (no entity is
@@ -85,11 +85,12 @@ end
 -- @treturn string|nil message (`"path: ..."`)
 function M.read(path, opts)
   opts = opts or {}
-  local ok, core = pcall(require, "thematic.core")
-  if not ok then return nil, format("%s: reading .docx needs thematic.core (not built)", path) end
-  local xml, err = core.zip_read(path, "word/document.xml", opts.max_bytes or M.MAX_BYTES)
+  -- required here, not at the top: only a .docx needs libzip
+  local ok, zip = pcall(require, "thematic.zip")
+  if not ok then return nil, format("%s: reading .docx needs thematic.zip (not built)", path) end
+  local xml, err = zip.read(path, "word/document.xml", opts.max_bytes or M.MAX_BYTES)
   if not xml then
-    -- the core's messages already start with the path
+    -- thematic.zip's messages already start with the path
     err = tostring(err)
     if err:sub(1, #path + 2) ~= path .. ": " then err = path .. ": " .. err end
     return nil, err
