@@ -1,7 +1,9 @@
 /*
-** thematic.core: the one file that talks to Lua. Every luaL_Reg, metatable
-** and argument check is here; the engine files (tokenize, normalize,
-** lexicon, matcher, zipio) know nothing of Lua.
+** thematic.core: the binding of the hot path. Its luaL_Reg, metatables
+** and argument checks are here; the engine files (tokenize, normalize,
+** lexicon, matcher, tally, totals, transcript) know nothing of Lua. Zip
+** files have their own small binding, lzip.c (thematic.zip), so that
+** loading the core does not load libzip and libcrypto.
 **
 ** Memory: engine structures live inside userdata ("boxes") whose __gc and
 ** __close free them, and allocate through the state's allocator. A box is
