@@ -323,6 +323,13 @@ static int count_form(lexbox *b, const char *s, const pending *p) {
   return TH_OK;
 }
 
+/* A word of a batch, between the two passes of count_words. */
+typedef struct batch_word {
+  th_key key;         /* words of up to TH_KEY_MAX bytes */
+  uint64_t hash;
+  size_t start, len;
+} batch_word;
+
 /* Counts the words of s[0..len) by form into b->lx.counts; *words gets
    their number. A word the front cache has costs a hash and one cache
    line. The others wait in a ring while their table slots are fetched
@@ -334,43 +341,44 @@ static int count_words(lexbox *b, const char *s, size_t len,
   pending pend[PENDING];
   size_t head = 0, npend = 0, ntoks;
   th_span toks[TOKEN_BATCH];
-  th_key keys[TOKEN_BATCH];
-  uint64_t hashes[TOKEN_BATCH];
+  batch_word bw[TOKEN_BATCH];
   lua_Integer nw = 0;
   th_scanner_init(&sc, s, len);
   do {
-    size_t t;
+    size_t t, nb = 0;
     ntoks = th_next_words(&sc, toks, TOKEN_BATCH);
-    /* First the hashes of the batch, each front cache set fetched as soon
-       as it is known, then the lookups, which then mostly find their
-       sets in the processor's first-level cache. */
+    /* First the words of the batch with their keys and hashes, each front
+       cache set fetched as soon as it is known, then the lookups, which
+       then mostly find their sets in the processor's first-level cache. */
     for (t = 0; t < ntoks; t++) {
       size_t start = toks[t].start, n = toks[t].end - start;
+      batch_word *w = &bw[nb];
       if (toks[t].kind != TH_KIND_WORD) continue;
+      nb++;
+      w->start = start;
+      w->len = n;
       if (n <= TH_KEY_MAX) {
         /* most words: no loop over their bytes when 16 can be read */
-        keys[t] = len - start >= TH_KEY_MAX ? th_key_of16(s + start, n)
-                                            : th_key_of(s + start, n);
-        hashes[t] = th_hash_key(keys[t], n);
-        th_lexicon_front_prefetch(&b->lx, hashes[t]);
+        w->key = len - start >= TH_KEY_MAX ? th_key_of16(s + start, n)
+                                           : th_key_of(s + start, n);
+        w->hash = th_hash_key(w->key, n);
+        th_lexicon_front_prefetch(&b->lx, w->hash);
       } else {
-        hashes[t] = th_hash(s + start, n);
+        w->hash = th_hash(s + start, n);
       }
     }
-    for (t = 0; t < ntoks; t++) {
-      size_t start = toks[t].start, n = toks[t].end - start;
-      uint64_t h;
-      if (toks[t].kind != TH_KIND_WORD) continue;
-      h = hashes[t];
-      nw++;
-      if (n <= TH_KEY_MAX && th_lexicon_count_front(&b->lx, keys[t], n, h))
+    nw += (lua_Integer)nb;
+    for (t = 0; t < nb; t++) {
+      const batch_word *w = &bw[t];
+      if (w->len <= TH_KEY_MAX &&
+          th_lexicon_count_front(&b->lx, w->key, w->len, w->hash))
         continue;
-      th_lexicon_prefetch(&b->lx, h);
+      th_lexicon_prefetch(&b->lx, w->hash);
       if (npend == PENDING && count_form(b, s, &pend[head]) != TH_OK)
         return TH_ENOMEM;
-      pend[head].start = start;
-      pend[head].len = n;
-      pend[head].hash = h;
+      pend[head].start = w->start;
+      pend[head].len = w->len;
+      pend[head].hash = w->hash;
       head = (head + 1) % PENDING;
       if (npend < PENDING) npend++;
     }

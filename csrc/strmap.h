@@ -102,10 +102,10 @@ static inline uint64_t th_hash_key(th_key k, size_t len) {
   h ^= h >> 30;
   h *= 0xBF58476D1CE4E5B9ULL;
   h ^= h >> 31;
-  return h ? h : 1;
+  return h;
 }
 
-/* The hash of any byte string; 0 is reserved for empty slots. Keys of up
+/* The hash of any byte string. Keys of up
    to 16 bytes hash as their th_key (th_hash_key); longer ones eight bytes
    at a time, each block folded in with a multiply and a shift. Inline:
    the lexicon hashes every token. */
@@ -125,7 +125,7 @@ static inline uint64_t th_hash(const char *s, size_t len) {
   h ^= h >> 30;
   h *= 0x94D049BB133111EBULL;
   h ^= h >> 31;
-  return h ? h : 1;
+  return h;
 }
 
 /* Are a[0..len) and b[0..len) equal, for len <= 24? Two or three
