@@ -199,6 +199,12 @@ TH_HIDDEN th_slot *th_strmap_get(const th_strmap *m, const char *key,
 TH_HIDDEN th_slot *th_strmap_put(th_strmap *m, const char *key, size_t len,
                                  uint64_t hash, uint32_t value, int *added);
 
+/* th_strmap_put for a key the caller has just failed to find
+   (th_strmap_get), with no search for it again. Returns the new slot, or
+   NULL when out of memory. */
+TH_HIDDEN th_slot *th_strmap_insert(th_strmap *m, const char *key, size_t len,
+                                    uint64_t hash, uint32_t value);
+
 
 /* Starts loading the slot of hash h into the cache, for a caller that
    will look it up soon: in a table of megabytes, waiting for its misses
