@@ -104,12 +104,19 @@ static const char *check_language(lua_State *L, int arg) {
 ** Boxes
 ** ------------------------------------------------------------------ */
 
+/* A row of stem_counts' result: its stem, in the lexicon's strings. Kept
+   apart from the forms, so that making the Lua table reads the stems in
+   the order they were made instead of a form here and there. */
+typedef struct row_stem {
+  uint32_t off, len;
+} row_stem;
+
 typedef struct lexbox {
   th_lexicon lx;
   th_strmap stop;     /* stop words, normalised */
   th_strmap stems;    /* stem -> row of the result (stem_counts) */
-  uint32_t *first_form;  /* per row: a form with that stem */
-  size_t capfirst;
+  row_stem *row_stems;   /* per row: its stem */
+  size_t caprows;
   lua_Integer *sums;  /* per row: tokens */
   size_t capsums;
   int live;
@@ -120,11 +127,11 @@ static void lexbox_free(lexbox *b) {
   th_lexicon_free(&b->lx);
   th_strmap_free(&b->stop);
   th_strmap_free(&b->stems);
-  th_free(&a, b->first_form, b->capfirst * sizeof(uint32_t));
+  th_free(&a, b->row_stems, b->caprows * sizeof(row_stem));
   th_free(&a, b->sums, b->capsums * sizeof(lua_Integer));
-  b->first_form = NULL;
+  b->row_stems = NULL;
   b->sums = NULL;
-  b->capfirst = b->capsums = 0;
+  b->caprows = b->capsums = 0;
   b->live = 0;
 }
 
@@ -393,19 +400,19 @@ static int count_words(lexbox *b, const char *s, size_t len,
 }
 
 /* Adds up the counts of the forms of each stem (stop words left out):
-   rows 0..b->stems.count-1, with b->first_form[row] a form of the row's
-   stem and b->sums[row] its tokens. */
+   rows 0..b->stems.count-1, with b->row_stems[row] the row's stem and
+   b->sums[row] its tokens. */
 #define STEMS_AHEAD 16   /* stems whose slot is being fetched */
 
 static int sum_stems(lexbox *b) {
   size_t i, n = b->lx.nforms;
   uint64_t ahead[STEMS_AHEAD] = {0};
-  void *p = b->first_form, *q = b->sums;
+  void *p = b->row_stems, *q = b->sums;
   /* at most one row per form */
   if (th_strmap_reserve(&b->stems, n) != TH_OK ||
-      th_grow(&b->lx.alloc, &p, &b->capfirst, n, sizeof(uint32_t)) != TH_OK)
+      th_grow(&b->lx.alloc, &p, &b->caprows, n, sizeof(row_stem)) != TH_OK)
     return TH_ENOMEM;
-  b->first_form = p;
+  b->row_stems = p;
   if (th_grow(&b->lx.alloc, &q, &b->capsums, n, sizeof(lua_Integer)) != TH_OK)
     return TH_ENOMEM;
   b->sums = q;
@@ -426,7 +433,8 @@ static int sum_stems(lexbox *b) {
                            (uint32_t)b->stems.count, &added);
       if (slot == NULL) return TH_ENOMEM;
       if (added) {
-        b->first_form[slot->value] = (uint32_t)fi;
+        b->row_stems[slot->value].off = f->stem_off;
+        b->row_stems[slot->value].len = f->stem_len;
         b->sums[slot->value] = 0;
       }
       b->sums[slot->value] += b->lx.counts[fi];
@@ -488,8 +496,8 @@ static int l_stem_counts(lua_State *L) {
   /* The Lua table made once, at its final size, with one string per stem. */
   lua_createtable(L, 0, (int)(b->stems.count < 1u << 26 ? b->stems.count : 0));
   for (i = 0; i < b->stems.count; i++) {
-    const th_form *f = &b->lx.forms[b->first_form[i]];
-    lua_pushlstring(L, th_form_stem(&b->lx, f), f->stem_len);
+    const row_stem *r = &b->row_stems[i];
+    lua_pushlstring(L, b->lx.strings.data + r->off, r->len);
     lua_pushinteger(L, b->sums[i]);
     lua_rawset(L, -3);
   }
