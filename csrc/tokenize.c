@@ -607,15 +607,17 @@ static __attribute__((noinline)) int finish_word(th_scanner *sc, int last,
 /* Returns 1 with the next token in *tok if it is a common one (same
    token, kind and scanner state as the general path below would give),
    and *pos_io at its end; or 0 with *pos_io moved at most past ASCII
-   bytes the general path skips anyway. w is the window (sc->w, or a copy
-   of it in registers); sc->pos is not read or written but by finish_word.
+   bytes the general path skips anyway. s and len are sc->s and sc->len,
+   w the window (sc->w, or a copy of it in registers): in th_next_words
+   they stay in registers from one token to the next. sc->pos is not read
+   or written but by finish_word.
    Below, "from" is the mask of the window's bytes at or after pos, "lb"
    the token's first byte as a mask, "stop" the bytes after the token's
    start that are not ASCII letters or digits. */
 static inline __attribute__((always_inline)) int fast_word(
-    th_scanner *sc, th_window *w, size_t *pos_io, th_span *tok) {
-  const unsigned char *s = sc->s;
-  size_t pos = *pos_io, len = sc->len;
+    th_scanner *sc, const unsigned char *s, size_t len, th_window *w,
+    size_t *pos_io, th_span *tok) {
+  size_t pos = *pos_io;
   for (;;) {
     uint64_t from, sm, lb, stop;
     size_t off = pos - w->win, p, e = 0;
@@ -641,7 +643,7 @@ static inline __attribute__((always_inline)) int fast_word(
     }
     lb = sm & -sm;
     if (w->high & from & (lb - 1)) break;   /* a non-ASCII byte before it */
-    p = w->win + (size_t)__builtin_ctzll(sm);
+    p = w->win + (unsigned)__builtin_ctzll(sm);
     /* maybe a URL: "ht", "ww" */
     c = ((unsigned)s[p] | (unsigned)s[p + 1] << 8) | 0x2020;
     if (c == ('h' | 't' << 8) || c == ('w' | 'w' << 8)) {
@@ -663,7 +665,7 @@ static inline __attribute__((always_inline)) int fast_word(
       unsigned after;
       int join, lastnum;
       if (stop == 0) break;   /* to the window's end */
-      e = w->win + (size_t)__builtin_ctzll(stop);
+      e = w->win + (unsigned)__builtin_ctzll(stop);
       c = s[e];
       if ((ends = run_end[c]) != E_JOIN) break;
       /* e + 1 < len: e is in the window */
@@ -687,8 +689,11 @@ static inline __attribute__((always_inline)) int fast_word(
       continue;
     }
     general = ends == E_GENERAL;
+    /* a letter among the token's bytes (the bits from lb up to e)? */
     letters = (w->letter & -lb & ((1ULL << (e - w->win)) - 1)) != 0;
     tok->start = p;
+    tok->end = *pos_io = e;
+    tok->kind = letters ? TH_KIND_WORD : TH_KIND_NUMBER;
     if (general) {
       /* The word goes on with a character that is not ASCII, or an
          underscore: scan_word's general rules from there, as the general
@@ -696,10 +701,9 @@ static inline __attribute__((always_inline)) int fast_word(
       sc->pos = e;
       letters = finish_word(sc, (w->letter >> (e - 1 - w->win)) & 1
                                     ? L_LETTER : L_NUMBER, letters);
-      e = sc->pos;
+      tok->end = *pos_io = sc->pos;
+      tok->kind = letters ? TH_KIND_WORD : TH_KIND_NUMBER;
     }
-    tok->end = *pos_io = e;
-    tok->kind = letters ? TH_KIND_WORD : TH_KIND_NUMBER;
     return 1;
   }
   *pos_io = pos;
@@ -776,7 +780,7 @@ static __attribute__((noinline)) int next_word_general(th_scanner *sc,
 int th_next_word(th_scanner *sc, size_t *start, size_t *end, th_kind *kind) {
   th_span t;
   size_t pos = sc->pos;
-  int found = fast_word(sc, &sc->w, &pos, &t);
+  int found = fast_word(sc, sc->s, sc->len, &sc->w, &pos, &t);
   sc->pos = pos;
   if (!found) return next_word_general(sc, start, end, kind);
   *start = t.start;
@@ -788,11 +792,12 @@ int th_next_word(th_scanner *sc, size_t *start, size_t *end, th_kind *kind) {
 /* The window and the position stay in registers for the whole batch; the
    general path, rare, gets them through the scanner. */
 size_t th_next_words(th_scanner *sc, th_span *out, size_t max) {
+  const unsigned char *s = sc->s;
+  size_t len = sc->len, pos = sc->pos, n;
   th_window w = sc->w;
-  size_t pos = sc->pos, n;
   for (n = 0; n < max; n++) {
     int more;
-    if (fast_word(sc, &w, &pos, &out[n])) continue;
+    if (fast_word(sc, s, len, &w, &pos, &out[n])) continue;
     sc->pos = pos;
     more = next_word_general(sc, &out[n].start, &out[n].end, &out[n].kind);
     pos = sc->pos;
