@@ -34,12 +34,21 @@ static uint64_t lower8(uint64_t x) {
   return x | upper >> 2;
 }
 
+static uint64_t load8(const char *s) {
+  uint64_t x;
+  memcpy(&x, s, 8);
+  return x;
+}
+
+static void store8(char *o, uint64_t x) {
+  memcpy(o, &x, 8);
+}
+
 /* Lower-cases s[0..len) into o if it is all ASCII (the common word) and
    returns 1; returns 0 otherwise, with o[0..len) written over. Eight bytes
    at a time, the last eight overlapping the ones before. */
 static int lower_ascii(const char *s, size_t len, char *o) {
   size_t i;
-  uint64_t x;
   if (len < 8) {
     for (i = 0; i < len; i++) {
       unsigned char c = (unsigned char)s[i];
@@ -48,17 +57,14 @@ static int lower_ascii(const char *s, size_t len, char *o) {
     }
     return 1;
   }
-  for (i = 0; i + 8 < len; i += 8) {
-    memcpy(&x, s + i, 8);
+  for (i = 0;; i += 8) {
+    uint64_t x;
+    if (i + 8 > len) i = len - 8;   /* the last eight */
+    x = load8(s + i);
     if (x & BYTES(0x80)) return 0;
-    x = lower8(x);
-    memcpy(o + i, &x, 8);
+    store8(o + i, lower8(x));
+    if (i + 8 == len) return 1;
   }
-  memcpy(&x, s + len - 8, 8);
-  if (x & BYTES(0x80)) return 0;
-  x = lower8(x);
-  memcpy(o + len - 8, &x, 8);
-  return 1;
 }
 
 /* Apostrophe-like characters that writers and word processors put where
