@@ -134,23 +134,30 @@ static int stem_is_word(const th_lexicon *lx, const char *s, size_t len) {
          (lx->english && english_keeps(s, len));
 }
 
-/* Stems s[0..len) (already normalised) and appends the stem to out; s is
-   not in out, which may move. */
-static int stem_into(th_lexicon *lx, const char *s, size_t len, th_buf *out) {
-  const sb_symbol *st;
+/* Appends libstemmer's stem of s[0..len) (already normalised) to out. s
+   may be in out: libstemmer stems a copy, and its result is its own. */
+static int stem_append(th_lexicon *lx, const char *s, size_t len,
+                       th_buf *out) {
+  const sb_symbol *st = sb_stemmer_stem(lx->stemmer, (const sb_symbol *)s,
+                                        (int)len);
   size_t n;
   int rc;
-  if (stem_is_word(lx, s, len)) {
-    st = (const sb_symbol *)s;
-    n = len;
-  } else {
-    st = sb_stemmer_stem(lx->stemmer, (const sb_symbol *)s, (int)len);
-    if (st == NULL) return TH_ENOMEM;
-    n = (size_t)sb_stemmer_length(lx->stemmer);
-  }
+  if (st == NULL) return TH_ENOMEM;
+  n = (size_t)sb_stemmer_length(lx->stemmer);
   if ((rc = th_buf_reserve(&lx->alloc, out, n + 1)) != TH_OK) return rc;
   memcpy(out->data + out->len, st, n);
   out->len += n;
+  return TH_OK;
+}
+
+/* Stems s[0..len) (already normalised) and appends the stem to out; s is
+   not in out, which may move. */
+static int stem_into(th_lexicon *lx, const char *s, size_t len, th_buf *out) {
+  int rc;
+  if (!stem_is_word(lx, s, len)) return stem_append(lx, s, len, out);
+  if ((rc = th_buf_reserve(&lx->alloc, out, len + 1)) != TH_OK) return rc;
+  memcpy(out->data + out->len, s, len);
+  out->len += len;
   return TH_OK;
 }
 
@@ -201,11 +208,29 @@ static int counts_grow(th_lexicon *lx, size_t fi) {
   return TH_OK;
 }
 
+/* The form, a word, whose raw bytes are nm[0..nlen), the normal form of a
+   new form raw[0..len) that differs from it, if that form has the same
+   normal form; or NULL. Its stem is then the new form's: a capitalised
+   word ("The", "Function") usually comes after its lower-case form, and
+   this costs a lookup where libstemmer would cost a thousand instructions
+   or more. (A word's normal form is nearly always its own normal form; the
+   test is there for the rare one that is not.) */
+static const th_form *form_of_norm(const th_lexicon *lx, const char *raw,
+                                   size_t len, const char *nm, size_t nlen) {
+  const th_slot *slot;
+  const th_form *g;
+  if (nlen == len && memcmp(nm, raw, len) == 0) return NULL;
+  slot = th_strmap_get(&lx->raw, nm, nlen, th_hash(nm, nlen));
+  if (slot == NULL) return NULL;
+  g = &lx->forms[slot->value];
+  return g->kind == TH_KIND_WORD && g->norm_len == nlen &&
+         memcmp(th_form_norm(lx, g), nm, nlen) == 0 ? g : NULL;
+}
+
 long th_lexicon_form_slow(th_lexicon *lx, const char *raw, size_t len,
                           uint64_t h, th_kind kind, int *created) {
   th_slot *slot = th_strmap_get(&lx->raw, raw, len, h);
   th_form *f;
-  int added;
   size_t norm_off;
   void *p;
   if (slot) {
@@ -233,10 +258,16 @@ long th_lexicon_form_slow(th_lexicon *lx, const char *raw, size_t len,
   f->stem_off = (uint32_t)lx->strings.len;
   if (kind == TH_KIND_WORD &&
       !stem_is_word(lx, lx->strings.data + f->norm_off, f->norm_len)) {
-    /* (stem_into's result is libstemmer's, not in lx->strings) */
-    if (stem_into(lx, lx->strings.data + f->norm_off, f->norm_len,
-                  &lx->strings) != TH_OK) return -1;
-    f->stem_len = (uint32_t)(lx->strings.len - f->stem_off);
+    const th_form *g = form_of_norm(lx, raw, len, lx->strings.data + f->norm_off,
+                                    f->norm_len);
+    if (g) {   /* a case variant of a word seen before: its stem */
+      f->stem_off = g->stem_off;
+      f->stem_len = g->stem_len;
+    } else {
+      if (stem_append(lx, lx->strings.data + f->norm_off, f->norm_len,
+                      &lx->strings) != TH_OK) return -1;
+      f->stem_len = (uint32_t)(lx->strings.len - f->stem_off);
+    }
   } else {   /* numbers, URLs, emoji, words that are their own stem */
     f->stem_off = f->norm_off;
     f->stem_len = f->norm_len;
@@ -244,7 +275,8 @@ long th_lexicon_form_slow(th_lexicon *lx, const char *raw, size_t len,
   if (th_buf_reserve(&lx->alloc, &lx->strings, 1) != TH_OK) return -1;
   lx->strings.data[lx->strings.len++] = '\0';
   if (lx->counts && counts_grow(lx, lx->nforms) != TH_OK) return -1;
-  slot = th_strmap_put(&lx->raw, raw, len, h, (uint32_t)lx->nforms, &added);
+  /* (the lookup above found no slot, and nothing has been added since) */
+  slot = th_strmap_insert(&lx->raw, raw, len, h, (uint32_t)lx->nforms);
   if (slot == NULL) return -1;
   *created = 1;
   return (long)lx->nforms++;

@@ -154,6 +154,16 @@ static inline int th_lexicon_count_front(th_lexicon *lx, th_key k,
                                          size_t len, uint64_t h) {
   th_front *e = th_front_find(lx, k, len, h);
   if (e == NULL) return 0;
+  if (e != th_front_set(lx, h)) {
+    /* The older of its set: it becomes the newer, so that a frequent word
+       stays while the rare ones that come into its set go. (Otherwise
+       the second miss after it came in would put it out, however often
+       it is counted, and bring it back through the table.) */
+    th_front t = e[0];
+    e[0] = e[-1];
+    e[-1] = t;
+    e--;
+  }
   e->count++;
   return 1;
 }

@@ -103,12 +103,19 @@ static const char *check_language(lua_State *L, int arg) {
 ** Boxes
 ** ------------------------------------------------------------------ */
 
+/* A row of stem_counts' result: its stem, in the lexicon's strings. Kept
+   apart from the forms, so that making the Lua table reads the stems in
+   the order they were made instead of a form here and there. */
+typedef struct row_stem {
+  uint32_t off, len;
+} row_stem;
+
 typedef struct lexbox {
   th_lexicon lx;
   th_strmap stop;     /* stop words, normalised */
   th_strmap stems;    /* stem -> row of the result (stem_counts) */
-  uint32_t *first_form;  /* per row: a form with that stem */
-  size_t capfirst;
+  row_stem *row_stems;   /* per row: its stem */
+  size_t caprows;
   lua_Integer *sums;  /* per row: tokens */
   size_t capsums;
   int live;
@@ -119,11 +126,11 @@ static void lexbox_free(lexbox *b) {
   th_lexicon_free(&b->lx);
   th_strmap_free(&b->stop);
   th_strmap_free(&b->stems);
-  th_free(&a, b->first_form, b->capfirst * sizeof(uint32_t));
+  th_free(&a, b->row_stems, b->caprows * sizeof(row_stem));
   th_free(&a, b->sums, b->capsums * sizeof(lua_Integer));
-  b->first_form = NULL;
+  b->row_stems = NULL;
   b->sums = NULL;
-  b->capfirst = b->capsums = 0;
+  b->caprows = b->capsums = 0;
   b->live = 0;
 }
 
@@ -322,6 +329,13 @@ static int count_form(lexbox *b, const char *s, const pending *p) {
   return TH_OK;
 }
 
+/* A word of a batch, between the two passes of count_words. */
+typedef struct batch_word {
+  th_key key;         /* words of up to TH_KEY_MAX bytes */
+  uint64_t hash;
+  size_t start, len;
+} batch_word;
+
 /* Counts the words of s[0..len) by form into b->lx.counts; *words gets
    their number. A word the front cache has costs a hash and one cache
    line. The others wait in a ring while their table slots are fetched
@@ -333,43 +347,44 @@ static int count_words(lexbox *b, const char *s, size_t len,
   pending pend[PENDING];
   size_t head = 0, npend = 0, ntoks;
   th_span toks[TOKEN_BATCH];
-  th_key keys[TOKEN_BATCH];
-  uint64_t hashes[TOKEN_BATCH];
+  batch_word bw[TOKEN_BATCH];
   lua_Integer nw = 0;
   th_scanner_init(&sc, s, len);
   do {
-    size_t t;
+    size_t t, nb = 0;
     ntoks = th_next_words(&sc, toks, TOKEN_BATCH);
-    /* First the hashes of the batch, each front cache set fetched as soon
-       as it is known, then the lookups, which then mostly find their
-       sets in the processor's first-level cache. */
+    /* First the words of the batch with their keys and hashes, each front
+       cache set fetched as soon as it is known, then the lookups, which
+       then mostly find their sets in the processor's first-level cache. */
     for (t = 0; t < ntoks; t++) {
       size_t start = toks[t].start, n = toks[t].end - start;
+      batch_word *w = &bw[nb];
       if (toks[t].kind != TH_KIND_WORD) continue;
+      nb++;
+      w->start = start;
+      w->len = n;
       if (n <= TH_KEY_MAX) {
         /* most words: no loop over their bytes when 16 can be read */
-        keys[t] = len - start >= TH_KEY_MAX ? th_key_of16(s + start, n)
-                                            : th_key_of(s + start, n);
-        hashes[t] = th_hash_key(keys[t], n);
-        th_lexicon_front_prefetch(&b->lx, hashes[t]);
+        w->key = len - start >= TH_KEY_MAX ? th_key_of16(s + start, n)
+                                           : th_key_of(s + start, n);
+        w->hash = th_hash_key(w->key, n);
+        th_lexicon_front_prefetch(&b->lx, w->hash);
       } else {
-        hashes[t] = th_hash(s + start, n);
+        w->hash = th_hash(s + start, n);
       }
     }
-    for (t = 0; t < ntoks; t++) {
-      size_t start = toks[t].start, n = toks[t].end - start;
-      uint64_t h;
-      if (toks[t].kind != TH_KIND_WORD) continue;
-      h = hashes[t];
-      nw++;
-      if (n <= TH_KEY_MAX && th_lexicon_count_front(&b->lx, keys[t], n, h))
+    nw += (lua_Integer)nb;
+    for (t = 0; t < nb; t++) {
+      const batch_word *w = &bw[t];
+      if (w->len <= TH_KEY_MAX &&
+          th_lexicon_count_front(&b->lx, w->key, w->len, w->hash))
         continue;
-      th_lexicon_prefetch(&b->lx, h);
+      th_lexicon_prefetch(&b->lx, w->hash);
       if (npend == PENDING && count_form(b, s, &pend[head]) != TH_OK)
         return TH_ENOMEM;
-      pend[head].start = start;
-      pend[head].len = n;
-      pend[head].hash = h;
+      pend[head].start = w->start;
+      pend[head].len = w->len;
+      pend[head].hash = w->hash;
       head = (head + 1) % PENDING;
       if (npend < PENDING) npend++;
     }
@@ -384,19 +399,19 @@ static int count_words(lexbox *b, const char *s, size_t len,
 }
 
 /* Adds up the counts of the forms of each stem (stop words left out):
-   rows 0..b->stems.count-1, with b->first_form[row] a form of the row's
-   stem and b->sums[row] its tokens. */
+   rows 0..b->stems.count-1, with b->row_stems[row] the row's stem and
+   b->sums[row] its tokens. */
 #define STEMS_AHEAD 16   /* stems whose slot is being fetched */
 
 static int sum_stems(lexbox *b) {
   size_t i, n = b->lx.nforms;
   uint64_t ahead[STEMS_AHEAD] = {0};
-  void *p = b->first_form, *q = b->sums;
+  void *p = b->row_stems, *q = b->sums;
   /* at most one row per form */
   if (th_strmap_reserve(&b->stems, n) != TH_OK ||
-      th_grow(&b->lx.alloc, &p, &b->capfirst, n, sizeof(uint32_t)) != TH_OK)
+      th_grow(&b->lx.alloc, &p, &b->caprows, n, sizeof(row_stem)) != TH_OK)
     return TH_ENOMEM;
-  b->first_form = p;
+  b->row_stems = p;
   if (th_grow(&b->lx.alloc, &q, &b->capsums, n, sizeof(lua_Integer)) != TH_OK)
     return TH_ENOMEM;
   b->sums = q;
@@ -417,7 +432,8 @@ static int sum_stems(lexbox *b) {
                            (uint32_t)b->stems.count, &added);
       if (slot == NULL) return TH_ENOMEM;
       if (added) {
-        b->first_form[slot->value] = (uint32_t)fi;
+        b->row_stems[slot->value].off = f->stem_off;
+        b->row_stems[slot->value].len = f->stem_len;
         b->sums[slot->value] = 0;
       }
       b->sums[slot->value] += b->lx.counts[fi];
@@ -479,8 +495,8 @@ static int l_stem_counts(lua_State *L) {
   /* The Lua table made once, at its final size, with one string per stem. */
   lua_createtable(L, 0, (int)(b->stems.count < 1u << 26 ? b->stems.count : 0));
   for (i = 0; i < b->stems.count; i++) {
-    const th_form *f = &b->lx.forms[b->first_form[i]];
-    lua_pushlstring(L, th_form_stem(&b->lx, f), f->stem_len);
+    const row_stem *r = &b->row_stems[i];
+    lua_pushlstring(L, b->lx.strings.data + r->off, r->len);
     lua_pushinteger(L, b->sums[i]);
     lua_rawset(L, -3);
   }

@@ -22,7 +22,7 @@ int th_grow(const th_alloc *a, void **arr, size_t *cap, size_t need,
   return TH_OK;
 }
 
-int th_buf_reserve(const th_alloc *a, th_buf *b, size_t extra) {
+int th_buf_grow(const th_alloc *a, th_buf *b, size_t extra) {
   void *p = b->data;
   int st;
   if (extra > (size_t)-1 - b->len) return TH_ETOOBIG;

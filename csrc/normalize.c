@@ -23,11 +23,48 @@ void th_normalizer_free(th_normalizer *nz) {
   nz->ncps = 0;
 }
 
-static int ascii_only(const char *s, size_t len) {
+#define BYTES(c) (0x0101010101010101ULL * (uint64_t)(c))
+
+/* Eight ASCII bytes lower-cased: bit 7 of each byte of `upper` says
+   whether it is in 'A'..'Z' (the additions cannot carry from one byte to
+   the next, since no byte is above 0x7F), and becomes the case bit. */
+static uint64_t lower8(uint64_t x) {
+  uint64_t upper = (x + BYTES(0x80 - 'A')) & ~(x + BYTES(0x7F - 'Z')) &
+                   BYTES(0x80);
+  return x | upper >> 2;
+}
+
+static uint64_t load8(const char *s) {
+  uint64_t x;
+  memcpy(&x, s, 8);
+  return x;
+}
+
+static void store8(char *o, uint64_t x) {
+  memcpy(o, &x, 8);
+}
+
+/* Lower-cases s[0..len) into o if it is all ASCII (the common word) and
+   returns 1; returns 0 otherwise, with o[0..len) written over. Eight bytes
+   at a time, the last eight overlapping the ones before. */
+static int lower_ascii(const char *s, size_t len, char *o) {
   size_t i;
-  for (i = 0; i < len; i++)
-    if ((unsigned char)s[i] >= 0x80) return 0;
-  return 1;
+  if (len < 8) {
+    for (i = 0; i < len; i++) {
+      unsigned char c = (unsigned char)s[i];
+      if (c >= 0x80) return 0;
+      o[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    }
+    return 1;
+  }
+  for (i = 0;; i += 8) {
+    uint64_t x;
+    if (i + 8 > len) i = len - 8;   /* the last eight */
+    x = load8(s + i);
+    if (x & BYTES(0x80)) return 0;
+    store8(o + i, lower8(x));
+    if (i + 8 == len) return 1;
+  }
 }
 
 /* Apostrophe-like characters that writers and word processors put where
@@ -63,14 +100,9 @@ int th_normalize(th_normalizer *nz, const char *s, size_t len, th_buf *out) {
   utf8proc_ssize_t composed;
   int st;
   if (len == 0) return TH_OK;   /* out->data may be NULL: no NULL + 0 below */
-  if (ascii_only(s, len)) {   /* fast path: lower-casing is the whole job */
-    char *o;
-    if ((st = th_buf_reserve(&nz->alloc, out, len)) != TH_OK) return st;
-    o = out->data + out->len;
-    for (i = 0; i < len; i++) {
-      unsigned char c = (unsigned char)s[i];
-      o[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-    }
+  /* fast path: for ASCII, lower-casing is the whole job */
+  if ((st = th_buf_reserve(&nz->alloc, out, len)) != TH_OK) return st;
+  if (lower_ascii(s, len, out->data + out->len)) {
     out->len += len;
     return TH_OK;
   }

@@ -72,9 +72,16 @@ static int rehash(th_strmap *m, size_t nslots) {
 th_slot *th_strmap_put(th_strmap *m, const char *key, size_t len,
                        uint64_t hash, uint32_t value, int *added) {
   th_slot *s;
-  size_t mask, i;
   *added = 0;
   if ((s = th_strmap_get(m, key, len, hash)) != NULL) return s;
+  if ((s = th_strmap_insert(m, key, len, hash, value)) != NULL) *added = 1;
+  return s;
+}
+
+th_slot *th_strmap_insert(th_strmap *m, const char *key, size_t len,
+                          uint64_t hash, uint32_t value) {
+  th_slot *s;
+  size_t mask, i;
   if (len >= TH_SLOT_EMPTY || m->keys.len + len > UINT32_MAX) return NULL;
   if ((m->count + 1) * 4 > m->nslots * 3) {   /* load factor 3/4 */
     if (rehash(m, m->nslots ? m->nslots * 2 : 64) != TH_OK) return NULL;
@@ -97,7 +104,6 @@ th_slot *th_strmap_put(th_strmap *m, const char *key, size_t len,
     m->keys.len += len + 1;
   }
   m->count++;
-  *added = 1;
   return s;
 }
 

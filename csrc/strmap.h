@@ -102,10 +102,10 @@ static inline uint64_t th_hash_key(th_key k, size_t len) {
   h ^= h >> 30;
   h *= 0xBF58476D1CE4E5B9ULL;
   h ^= h >> 31;
-  return h ? h : 1;
+  return h;
 }
 
-/* The hash of any byte string; 0 is reserved for empty slots. Keys of up
+/* The hash of any byte string. Keys of up
    to 16 bytes hash as their th_key (th_hash_key); longer ones eight bytes
    at a time, each block folded in with a multiply and a shift. Inline:
    the lexicon hashes every token. */
@@ -125,7 +125,7 @@ static inline uint64_t th_hash(const char *s, size_t len) {
   h ^= h >> 30;
   h *= 0x94D049BB133111EBULL;
   h ^= h >> 31;
-  return h ? h : 1;
+  return h;
 }
 
 /* Are a[0..len) and b[0..len) equal, for len <= 24? Two or three
@@ -198,6 +198,12 @@ TH_HIDDEN th_slot *th_strmap_get(const th_strmap *m, const char *key,
    Returns NULL when out of memory. */
 TH_HIDDEN th_slot *th_strmap_put(th_strmap *m, const char *key, size_t len,
                                  uint64_t hash, uint32_t value, int *added);
+
+/* th_strmap_put for a key the caller has just failed to find
+   (th_strmap_get), with no search for it again. Returns the new slot, or
+   NULL when out of memory. */
+TH_HIDDEN th_slot *th_strmap_insert(th_strmap *m, const char *key, size_t len,
+                                    uint64_t hash, uint32_t value);
 
 
 /* Starts loading the slot of hash h into the cache, for a caller that

@@ -51,7 +51,16 @@ typedef struct th_buf {
   size_t len, cap;
 } th_buf;
 
-TH_HIDDEN int th_buf_reserve(const th_alloc *a, th_buf *b, size_t extra);
+TH_HIDDEN int th_buf_grow(const th_alloc *a, th_buf *b, size_t extra);
+
+/* Makes room for extra more bytes in b. Inline for the common case, room
+   enough already: the lexicon reserves a few bytes for every new form. (A
+   buffer with no data yet goes through th_buf_grow whatever extra is.) */
+static inline int th_buf_reserve(const th_alloc *a, th_buf *b,
+                                 size_t extra) {
+  return b->data != NULL && extra <= b->cap - b->len
+         ? TH_OK : th_buf_grow(a, b, extra);
+}
 TH_HIDDEN void th_buf_free(const th_alloc *a, th_buf *b);
 
 #endif

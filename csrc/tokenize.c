@@ -30,6 +30,7 @@ const char *const th_kind_names[] = {
 };
 
 #define NONE (-1)   /* "no previous character": start of text */
+#define WIN 64      /* bytes in a window of "words" mode's fast path */
 
 static int wb_lookup(int32_t cp) {
   return th_wb_stage2[(size_t)th_wb_stage1[cp >> 8] * 256 + (cp & 0xFF)];
@@ -75,8 +76,8 @@ void th_scanner_init(th_scanner *sc, const char *s, size_t len) {
   sc->prev_raw = sc->prev = sc->prev2 = NONE;
   sc->ri_run = 0;
   sc->at_sot = 1;
-  sc->win = (size_t)-1;
-  sc->win_alnum = sc->win_digit = sc->win_high = 0;
+  sc->w.win = (size_t)-1 - WIN;   /* pos - win = pos + WIN + 1 */
+  sc->w.alnum = sc->w.letter = sc->w.high = 0;
 }
 
 /* Decodes the code point at p. Each invalid byte is counted once, however
@@ -378,6 +379,7 @@ static void find_at(th_scanner *sc, size_t p) {
   if (q == NULL && lim < sc->len) {
     sc->at_next = lim - 65;   /* >= p: AT_LOOK > 65 */
     sc->at_local = lim - 64;  /* > at_next: no address is tried */
+    sc->at_safe = lim - 64;
     return;
   }
   at = q ? (size_t)((const unsigned char *)q - sc->s) : sc->len;
@@ -385,6 +387,7 @@ static void find_at(th_scanner *sc, size_t p) {
   while (b > 0 && at - b < 65 && email_local_char(sc->s[b - 1])) b--;
   sc->at_next = at;
   sc->at_local = b;
+  sc->at_safe = at + 1 < b ? at + 1 : b;
 }
 
 /* An e-mail address starting at p; returns its end or 0. */
@@ -525,29 +528,35 @@ static inline __attribute__((always_inline)) int scan_word(th_scanner *sc, int l
    ended by an ASCII byte that joins nothing (a space, most punctuation).
    The scanner classifies 64 bytes at a time into bit masks (a window), so
    that finding a token's start and end is a count of trailing zeros, not
-   a loop with a branch per byte or per 8 bytes. */
-#define WIN 64
+   a loop with a branch per byte or per 8 bytes. A window is made only
+   where the text has at least one byte after it, so that the fast path
+   may read the byte after any byte of the window (s[p + 1], s[e + 1])
+   without a test. */
 
-/* The window's masks for s[p..p+64). */
-static void classify_window(th_scanner *sc, size_t p) {
-  const unsigned char *s = sc->s + p;
-  uint64_t alnum = 0, digit = 0, high = 0;
+/* The window's masks for s[p..p+64). Inline: th_next_words keeps the
+   window in registers. */
+static inline __attribute__((always_inline)) void classify_window(
+    th_window *w, const unsigned char *text, size_t p) {
+  const unsigned char *s = text + p;
+  uint64_t alnum = 0, letter = 0, high = 0;
   unsigned k;
 #if defined(__SSE2__)
-  /* Signed byte compares: bytes >= 0x80 are negative, so never in range. */
-  const __m128i lo_a = _mm_set1_epi8('a' - 1), hi_z = _mm_set1_epi8('z' + 1),
-                lo_0 = _mm_set1_epi8('0' - 1), hi_9 = _mm_set1_epi8('9' + 1),
-                case_bit = _mm_set1_epi8(0x20);
+  /* One signed compare per class: adding 128 - 'a' moves 'a'..'z' to
+     -128..-103 and every other byte above that (the case bit set first
+     leaves bit 7, so bytes >= 0x80 stay out); the same for the digits. */
+  const __m128i case_bit = _mm_set1_epi8(0x20),
+                to_a = _mm_set1_epi8((char)(128 - 'a')),
+                to_0 = _mm_set1_epi8((char)(128 - '0')),
+                below_z = _mm_set1_epi8((char)(-128 + 26)),
+                below_9 = _mm_set1_epi8((char)(-128 + 10));
   for (k = 0; k < WIN; k += 16) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
-    __m128i l = _mm_or_si128(x, case_bit);
-    __m128i let = _mm_and_si128(_mm_cmpgt_epi8(l, lo_a),
-                                _mm_cmplt_epi8(l, hi_z));
-    __m128i dig = _mm_and_si128(_mm_cmpgt_epi8(x, lo_0),
-                                _mm_cmplt_epi8(x, hi_9));
+    __m128i let = _mm_cmplt_epi8(
+        _mm_add_epi8(_mm_or_si128(x, case_bit), to_a), below_z);
+    __m128i dig = _mm_cmplt_epi8(_mm_add_epi8(x, to_0), below_9);
     alnum |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(let, dig))
              << k;
-    digit |= (uint64_t)(unsigned)_mm_movemask_epi8(dig) << k;
+    letter |= (uint64_t)(unsigned)_mm_movemask_epi8(let) << k;
     high |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << k;
   }
 #else
@@ -561,15 +570,32 @@ static void classify_window(th_scanner *sc, size_t p) {
 #endif
     classify8(x, &a, &d);
     alnum |= ((a * 0x0002040810204081ULL) >> 56) << k;
-    digit |= ((d * 0x0002040810204081ULL) >> 56) << k;
+    letter |= (((a & ~d) * 0x0002040810204081ULL) >> 56) << k;
     high |= (((x & HIGH) * 0x0002040810204081ULL) >> 56) << k;
   }
 #endif
-  sc->win = p;
-  sc->win_alnum = alnum;
-  sc->win_digit = digit;
-  sc->win_high = high;
+  w->win = p;
+  w->alnum = alnum;
+  w->letter = letter;
+  w->high = high;
 }
+
+/* What the fast path does with the ASCII byte that ends a run of letters
+   and digits: ends the token there (E_END), looks at the byte after it
+   (E_JOIN: ' . , ; : - &), or leaves the token to scan_word's general
+   rules (E_GENERAL: the underscore, which joins as ExtendNumLet, and every
+   byte >= 0x80). */
+enum { E_END = 0, E_JOIN = 1, E_GENERAL = 2 };
+static const unsigned char run_end[256] = {
+  0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+  0,0,0,0,0,0,1,1,0,0,0,0,1,1,1,0, 0,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,
+  0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2,
+  0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+  2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2, 2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,
+  2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2, 2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,
+  2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2, 2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,
+  2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2, 2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2
+};
 
 /* scan_word, not inlined: fast_word's way out for the rare word that goes
    on with a character that is not ASCII. */
@@ -578,104 +604,109 @@ static __attribute__((noinline)) int finish_word(th_scanner *sc, int last,
   return scan_word(sc, last, letters);
 }
 
-/* Returns 1 with the next token if it is a common one (same token, kind
-   and scanner state as the general path below would give), or 0 with
-   sc->pos moved at most past ASCII bytes the general path skips anyway. */
+/* Returns 1 with the next token in *tok if it is a common one (same
+   token, kind and scanner state as the general path below would give),
+   and *pos_io at its end; or 0 with *pos_io moved at most past ASCII
+   bytes the general path skips anyway. s and len are sc->s and sc->len,
+   w the window (sc->w, or a copy of it in registers): in th_next_words
+   they stay in registers from one token to the next. sc->pos is not read
+   or written but by finish_word.
+   Below, "from" is the mask of the window's bytes at or after pos, "lb"
+   the token's first byte as a mask, "stop" the bytes after the token's
+   start that are not ASCII letters or digits. */
 static inline __attribute__((always_inline)) int fast_word(
-    th_scanner *sc, size_t *start, size_t *end, th_kind *kind) {
-  const unsigned char *s = sc->s;
-  size_t pos = sc->pos, len = sc->len;
+    th_scanner *sc, const unsigned char *s, size_t len, th_window *w,
+    size_t *pos_io, th_span *tok) {
+  size_t pos = *pos_io;
   for (;;) {
-    uint64_t a, high;
-    size_t off, p, e, t;
-    int c, crossed = 0, general = 0, letters;
-    if (pos < sc->win || pos - sc->win >= WIN) {
+    uint64_t from, sm, lb, stop;
+    size_t off = pos - w->win, p, e = 0;
+    unsigned c, ends = E_END;
+    int general, letters;
+    /* (before the first window, win is far past any position) */
+    if (off >= WIN) {
       uint64_t x;
-      if (len - pos < WIN) break;   /* the end of the text: general path */
+      if (len - pos <= WIN) break;   /* the end of the text: general path */
       /* Not ASCII within 8 bytes (a text in Hindi or Tamil, after a word
          the general path read): no window for the general path to use. */
       memcpy(&x, s + pos, 8);
       if (x & HIGH) break;
-      classify_window(sc, pos);
+      classify_window(w, s, pos);
+      off = 0;
     }
-    off = pos - sc->win;
-    a = sc->win_alnum >> off;
-    high = sc->win_high >> off;
-    if (a == 0) {   /* no word starts in the rest of the window */
-      if (high) break;
-      pos = sc->win + WIN;
+    from = ~0ULL << off;
+    sm = w->alnum & from;
+    if (sm == 0) {   /* no word starts in the rest of the window */
+      if (w->high & from) break;
+      pos = w->win + WIN;
       continue;
     }
-    t = (size_t)__builtin_ctzll(a);
-    if (high & ((1ULL << t) - 1)) break;   /* a non-ASCII byte before it */
-    p = pos + t;
-    c = s[p] | 0x20;
+    lb = sm & -sm;
+    if (w->high & from & (lb - 1)) break;   /* a non-ASCII byte before it */
+    p = w->win + (unsigned)__builtin_ctzll(sm);
     /* maybe a URL: "ht", "ww" */
-    if (p + 1 < len && ((c == 'h' && (s[p + 1] | 0x20) == 't') ||
-                        (c == 'w' && (s[p + 1] | 0x20) == 'w'))) {
+    c = ((unsigned)s[p] | (unsigned)s[p + 1] << 8) | 0x2020;
+    if (c == ('h' | 't' << 8) || c == ('w' | 'w' << 8)) {
       pos = p;
       break;
     }
-    if (sc->at_next < p) find_at(sc, p);
-    /* maybe an e-mail address */
-    if (p >= sc->at_local && sc->at_next < len && sc->at_next - p <= 64) {
-      pos = p; break;
+    /* maybe an e-mail address (find_at keeps at_safe) */
+    if (p >= sc->at_safe) {
+      if (sc->at_next < p) find_at(sc, p);
+      if (p >= sc->at_local && sc->at_next < len && sc->at_next - p <= 64) {
+        pos = p;
+        break;
+      }
     }
     /* Runs of letters and digits joined by ASCII joiners between two
        ASCII letters or digits (scan_word's ASCII rules) */
-    e = p;
+    stop = ~w->alnum & -lb;
     for (;;) {
-      size_t rel = e - sc->win, r;
-      uint64_t run;
-      int after, join, lastnum;
-      if (rel >= WIN) { crossed = 1; break; }   /* a joiner ended it */
-      run = ~(sc->win_alnum >> rel);
-      r = run ? (size_t)__builtin_ctzll(run) : WIN;
-      if (r >= WIN - rel) { crossed = 1; break; }   /* to the window's end */
-      e += r;   /* e < win + 64 <= len */
+      unsigned after;
+      int join, lastnum;
+      if (stop == 0) break;   /* to the window's end */
+      e = w->win + (unsigned)__builtin_ctzll(stop);
       c = s[e];
-      if (c >= 0x80) { general = 1; break; }   /* not ASCII */
-      if (!ascii_joiner[c]) break;             /* the end of the token */
-      if (c == '_' || e + 1 >= len || s[e + 1] >= 0x80) {
-        general = 1;
-        break;
-      }
+      if ((ends = run_end[c]) != E_JOIN) break;
+      /* e + 1 < len: e is in the window */
+      if (s[e + 1] >= 0x80) { ends = E_GENERAL; break; }
       after = ascii_class[s[e + 1]];
-      lastnum = (int)((sc->win_digit >> (e - 1 - sc->win)) & 1);
+      if (after == A_OTHER) { ends = E_END; break; }   /* joins nothing */
+      lastnum = !((w->letter >> (e - 1 - w->win)) & 1);
       if (c == '.' || c == '\'')                    /* WB6/7, WB11/12 */
         join = lastnum ? after == A_DIGIT : after == A_LETTER;
       else if (c == ',' || c == ';')                /* WB11/12 */
         join = lastnum && after == A_DIGIT;
-      else if (c == '-' || c == '&')                /* tailoring */
-        join = after != A_OTHER;
-      else                                          /* ':' */
-        join = 0;
-      if (!join) break;
-      e++;
+      else                                          /* '-', '&'; not ':' */
+        join = c != ':';
+      if (!join) { ends = E_END; break; }
+      stop &= stop - 1;   /* the joiner; the next run follows it */
     }
-    if (crossed) {   /* classify from the token's start and try again */
-      if (p == sc->win || len - p < WIN) { pos = p; break; }
+    if (stop == 0) {   /* classify from the token's start and try again */
+      if (p == w->win || len - p <= WIN) { pos = p; break; }
       pos = p;
-      classify_window(sc, pos);
+      classify_window(w, s, pos);
       continue;
     }
-    letters = (((sc->win_alnum & ~sc->win_digit) >> (p - sc->win)) &
-               ((1ULL << (e - p)) - 1)) != 0;
-    *start = p;
+    general = ends == E_GENERAL;
+    /* a letter among the token's bytes (the bits from lb up to e)? */
+    letters = (w->letter & -lb & ((1ULL << (e - w->win)) - 1)) != 0;
+    tok->start = p;
+    tok->end = *pos_io = e;
+    tok->kind = letters ? TH_KIND_WORD : TH_KIND_NUMBER;
     if (general) {
       /* The word goes on with a character that is not ASCII, or an
          underscore: scan_word's general rules from there, as the general
          path would go on after reading the same bytes. */
       sc->pos = e;
-      letters = finish_word(sc, (sc->win_digit >> (e - 1 - sc->win)) & 1
-                                    ? L_NUMBER : L_LETTER, letters);
-      e = sc->pos;
+      letters = finish_word(sc, (w->letter >> (e - 1 - w->win)) & 1
+                                    ? L_LETTER : L_NUMBER, letters);
+      tok->end = *pos_io = sc->pos;
+      tok->kind = letters ? TH_KIND_WORD : TH_KIND_NUMBER;
     }
-    *end = sc->pos = e;
-    *kind = letters ? TH_KIND_WORD : TH_KIND_NUMBER;
     return 1;
   }
-  sc->pos = pos;
+  *pos_io = pos;
   return 0;
 }
 
@@ -747,17 +778,32 @@ static __attribute__((noinline)) int next_word_general(th_scanner *sc,
 }
 
 int th_next_word(th_scanner *sc, size_t *start, size_t *end, th_kind *kind) {
-  return fast_word(sc, start, end, kind) ||
-         next_word_general(sc, start, end, kind);
+  th_span t;
+  size_t pos = sc->pos;
+  int found = fast_word(sc, sc->s, sc->len, &sc->w, &pos, &t);
+  sc->pos = pos;
+  if (!found) return next_word_general(sc, start, end, kind);
+  *start = t.start;
+  *end = t.end;
+  *kind = t.kind;
+  return 1;
 }
 
+/* The window and the position stay in registers for the whole batch; the
+   general path, rare, gets them through the scanner. */
 size_t th_next_words(th_scanner *sc, th_span *out, size_t max) {
-  size_t n = 0;
-  for (; n < max; n++) {
-    th_span *t = &out[n];
-    if (!fast_word(sc, &t->start, &t->end, &t->kind) &&
-        !next_word_general(sc, &t->start, &t->end, &t->kind))
-      break;
+  const unsigned char *s = sc->s;
+  size_t len = sc->len, pos = sc->pos, n;
+  th_window w = sc->w;
+  for (n = 0; n < max; n++) {
+    int more;
+    if (fast_word(sc, s, len, &w, &pos, &out[n])) continue;
+    sc->pos = pos;
+    more = next_word_general(sc, &out[n].start, &out[n].end, &out[n].kind);
+    pos = sc->pos;
+    if (!more) break;
   }
+  sc->pos = pos;
+  sc->w = w;
   return n;
 }

@@ -16,6 +16,15 @@ typedef enum th_kind {
 /* Names of the kinds, indexed by th_kind. */
 TH_HIDDEN extern const char *const th_kind_names[];
 
+/* "words" mode: which bytes of s[win..win+64) are ASCII letters or
+   digits, ASCII letters, and not ASCII, one bit per byte (bit i for
+   s[win + i]). Before the first window win is far past any position p
+   (p - win >= 64 in unsigned arithmetic). */
+typedef struct th_window {
+  size_t win;
+  uint64_t alnum, letter, high;
+} th_window;
+
 typedef struct th_scanner {
   const unsigned char *s;
   size_t len, pos;
@@ -27,13 +36,11 @@ typedef struct th_scanner {
                           it again (none is near enough before then) */
   size_t at_local;     /* start of the run of e-mail local-part bytes
                           that ends at at_next */
+  size_t at_safe;      /* min(at_next + 1, at_local): a token that starts
+                          before it needs no look at either */
   /* UAX #29 state, carried from one segment to the next. */
   int prev_raw, prev, prev2, ri_run, at_sot;
-  /* "words" mode: which bytes of s[win..win+64) are ASCII letters or
-     digits, ASCII digits, and not ASCII, one bit per byte (bit i for
-     s[win + i]); win is (size_t)-1 before the first window. */
-  size_t win;
-  uint64_t win_alnum, win_digit, win_high;
+  th_window w;         /* "words" mode's fast path */
 } th_scanner;
 
 TH_HIDDEN void th_scanner_init(th_scanner *sc, const char *s, size_t len);

@@ -5,7 +5,8 @@
 **    never overlap;
 **  - both modes count the same invalid bytes, and the count is the one an
 **    independent decoder finds;
-**  - kinds are in range (words mode yields only word-like kinds).
+**  - kinds are in range (words mode yields only word-like kinds);
+**  - th_next_words, in batches of any size, gives th_next_word's tokens.
 */
 #include "fuzz_common.h"
 #include "tokenize.h"
@@ -60,5 +61,29 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
   /* Words mode skips what is not a word, so it may not have decoded every
      byte; what it counted must be real bad bytes, though. */
   FUZZ_CHECK(sc.bad <= bad, "words counted %zu bad bytes, at most %zu exist", sc.bad, bad);
+
+  /* The batch scanner keeps its fast path's state in registers between
+     tokens: the same tokens, batch after batch, as one at a time. */
+  {
+    th_scanner one;
+    th_span batch[8];
+    size_t max = size ? 1 + data[0] % 8 : 8, got, i, ntok = 0;
+    th_scanner_init(&one, s, size);
+    th_scanner_init(&sc, s, size);
+    do {
+      got = th_next_words(&sc, batch, max);
+      for (i = 0; i < got; i++, ntok++) {
+        FUZZ_CHECK(th_next_word(&one, &start, &end, &kind),
+                   "th_next_words gave a token %zu that th_next_word did not", ntok);
+        FUZZ_CHECK(batch[i].start == start && batch[i].end == end && batch[i].kind == kind,
+                   "token %zu: [%zu, %zu) kind %d in a batch, [%zu, %zu) kind %d alone", ntok,
+                   batch[i].start, batch[i].end, (int)batch[i].kind, start, end, (int)kind);
+      }
+    } while (got == max);
+    FUZZ_CHECK(!th_next_word(&one, &start, &end, &kind),
+               "th_next_word gave more than the %zu tokens of th_next_words", ntok);
+    FUZZ_CHECK(sc.pos == one.pos && sc.bad == one.bad, "batches end at %zu with %zu bad bytes, "
+               "one at a time at %zu with %zu", sc.pos, sc.bad, one.pos, one.bad);
+  }
   return 0;
 }

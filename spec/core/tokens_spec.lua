@@ -182,6 +182,26 @@ describe("thematic.tokens() on long texts, 64 bytes at a time", function()
       same_tokens(want, thematic.tokens(table.concat(pieces, " ")), 0, "case " .. case)
     end
   end)
+
+  it("gives stem_counts() the words it gives one by one", function()
+    -- stem_counts() takes its tokens from the scanner in batches, with the
+    -- fast path's state kept between tokens
+    local rand = H.lcg(11)
+    for case = 1, 200 do
+      local s = random_text(rand, rand(300))
+      local want, nwords = {}, 0
+      for _, t in ipairs(thematic.tokens(s)) do
+        if t.kind == "word" then
+          local n = thematic.normalize(t.text)
+          want[n] = (want[n] or 0) + 1
+          nwords = nwords + 1
+        end
+      end
+      local got, total = thematic.stem_counts(s, "none")
+      assert.equal(nwords, total, "case " .. case)
+      assert.same(want, got, "case " .. case)
+    end
+  end)
 end)
 
 describe("thematic.tokens() with invalid UTF-8", function()
