@@ -30,8 +30,9 @@ typedef struct th_form {
    words make most of the tokens of any text (it finds 89% of the tokens of
    the benchmark's English prose, 16,384 entries for 277,000 forms), and
    this keeps them in the processor's L2 cache instead of somewhere in a
-   table of hundreds of thousands of forms. Two ways per set, one set per 64-byte cache line, so
-   two frequent words whose hashes collide do not evict each other. An
+   table of hundreds of thousands of forms. Two ways per set, one set per
+   64-byte cache line, so two frequent words whose hashes collide do not
+   evict each other. An
    entry holds its key whole (th_key), so a hit reads no other memory, and
    a count of tokens, so that counting one (th_lexicon_count_front) writes
    no other memory either. */

@@ -28,6 +28,7 @@
 #include "matcher.h"
 #include "system.h"
 #include "tally.h"
+#include "th_lua.h"
 #include "tokenize.h"
 #include "totals.h"
 #include "transcript.h"
@@ -42,11 +43,6 @@
 #define DEFAULT_LANGUAGE "english"
 #define MAX_PHRASE 64
 
-static th_alloc lua_alloc_of(lua_State *L) {
-  th_alloc a;
-  a.f = lua_getallocf(L, &a.ud);
-  return a;
-}
 
 /* Raises for an engine status (memory errors become Lua memory errors). */
 static int raise_status(lua_State *L, int st) {
@@ -103,21 +99,21 @@ static const char *check_language(lua_State *L, int arg) {
 ** Boxes
 ** ------------------------------------------------------------------ */
 
-/* A row of stem_counts' result: its stem, in the lexicon's strings. Kept
-   apart from the forms, so that making the Lua table reads the stems in
-   the order they were made instead of a form here and there. */
-typedef struct row_stem {
+/* A row of stem_counts' result: its stem, in the lexicon's strings, and
+   its tokens. Kept apart from the forms, so that making the Lua table
+   reads the stems in the order they were made instead of a form here and
+   there. */
+typedef struct stem_row {
   uint32_t off, len;
-} row_stem;
+  lua_Integer tokens;
+} stem_row;
 
 typedef struct lexbox {
   th_lexicon lx;
   th_strmap stop;     /* stop words, normalised */
   th_strmap stems;    /* stem -> row of the result (stem_counts) */
-  row_stem *row_stems;   /* per row: its stem */
+  stem_row *rows;     /* the result's rows (stem_counts) */
   size_t caprows;
-  lua_Integer *sums;  /* per row: tokens */
-  size_t capsums;
   int live;
 } lexbox;
 
@@ -126,11 +122,9 @@ static void lexbox_free(lexbox *b) {
   th_lexicon_free(&b->lx);
   th_strmap_free(&b->stop);
   th_strmap_free(&b->stems);
-  th_free(&a, b->row_stems, b->caprows * sizeof(row_stem));
-  th_free(&a, b->sums, b->capsums * sizeof(lua_Integer));
-  b->row_stems = NULL;
-  b->sums = NULL;
-  b->caprows = b->capsums = 0;
+  th_free(&a, b->rows, b->caprows * sizeof(stem_row));
+  b->rows = NULL;
+  b->caprows = 0;
   b->live = 0;
 }
 
@@ -145,9 +139,9 @@ static lexbox *new_lexbox(lua_State *L, const char *language) {
   int st;
   memset(b, 0, sizeof *b);
   luaL_setmetatable(L, LEXBOX_MT);
-  st = th_lexicon_init(&b->lx, lua_alloc_of(L), language);
-  th_strmap_init(&b->stop, lua_alloc_of(L));
-  th_strmap_init(&b->stems, lua_alloc_of(L));
+  st = th_lexicon_init(&b->lx, th_lua_alloc(L), language);
+  th_strmap_init(&b->stop, th_lua_alloc(L));
+  th_strmap_init(&b->stems, th_lua_alloc(L));
   b->live = 1;
   if (st == TH_ESTEMMER) luaL_error(L, "libstemmer has no stemmer for '%s'", language);
   if (st != TH_OK) raise_status(L, st);
@@ -234,7 +228,7 @@ static int l_normalize(lua_State *L) {
   normbox *b = (normbox *)lua_newuserdatauv(L, sizeof(normbox), 0);
   b->live = 0;
   luaL_setmetatable(L, NORMBOX_MT);
-  th_normalizer_init(&b->nz, lua_alloc_of(L), strip);
+  th_normalizer_init(&b->nz, th_lua_alloc(L), strip);
   memset(&b->out, 0, sizeof b->out);
   b->live = 1;
   if ((st = th_normalize(&b->nz, s, len, &b->out)) != TH_OK)
@@ -399,22 +393,18 @@ static int count_words(lexbox *b, const char *s, size_t len,
 }
 
 /* Adds up the counts of the forms of each stem (stop words left out):
-   rows 0..b->stems.count-1, with b->row_stems[row] the row's stem and
-   b->sums[row] its tokens. */
+   rows 0..b->stems.count-1 of b->rows. */
 #define STEMS_AHEAD 16   /* stems whose slot is being fetched */
 
 static int sum_stems(lexbox *b) {
   size_t i, n = b->lx.nforms;
   uint64_t ahead[STEMS_AHEAD] = {0};
-  void *p = b->row_stems, *q = b->sums;
+  void *p = b->rows;
   /* at most one row per form */
   if (th_strmap_reserve(&b->stems, n) != TH_OK ||
-      th_grow(&b->lx.alloc, &p, &b->caprows, n, sizeof(row_stem)) != TH_OK)
+      th_grow(&b->lx.alloc, &p, &b->caprows, n, sizeof(stem_row)) != TH_OK)
     return TH_ENOMEM;
-  b->row_stems = p;
-  if (th_grow(&b->lx.alloc, &q, &b->capsums, n, sizeof(lua_Integer)) != TH_OK)
-    return TH_ENOMEM;
-  b->sums = q;
+  b->rows = p;
   /* The table is megabytes and the stems come in no order: each slot is
      fetched STEMS_AHEAD forms before it is needed, so that the misses
      overlap instead of coming one after another. */
@@ -432,11 +422,11 @@ static int sum_stems(lexbox *b) {
                            (uint32_t)b->stems.count, &added);
       if (slot == NULL) return TH_ENOMEM;
       if (added) {
-        b->row_stems[slot->value].off = f->stem_off;
-        b->row_stems[slot->value].len = f->stem_len;
-        b->sums[slot->value] = 0;
+        b->rows[slot->value].off = f->stem_off;
+        b->rows[slot->value].len = f->stem_len;
+        b->rows[slot->value].tokens = 0;
       }
-      b->sums[slot->value] += b->lx.counts[fi];
+      b->rows[slot->value].tokens += b->lx.counts[fi];
     }
     if (i < n) {
       uint64_t h;
@@ -495,9 +485,9 @@ static int l_stem_counts(lua_State *L) {
   /* The Lua table made once, at its final size, with one string per stem. */
   lua_createtable(L, 0, (int)(b->stems.count < 1u << 26 ? b->stems.count : 0));
   for (i = 0; i < b->stems.count; i++) {
-    const row_stem *r = &b->row_stems[i];
+    const stem_row *r = &b->rows[i];
     lua_pushlstring(L, b->lx.strings.data + r->off, r->len);
-    lua_pushinteger(L, b->sums[i]);
+    lua_pushinteger(L, r->tokens);
     lua_rawset(L, -3);
   }
   lua_pushinteger(L, words);
@@ -983,7 +973,7 @@ static int l_matcher(lua_State *L) {
   b->live = b->tally_live = 0;
   luaL_setmetatable(L, MATCHER_MT);
   memset(&b->m, 0, sizeof b->m);
-  st = th_matcher_init(&b->m, lua_alloc_of(L), lang, (uint32_t)ncodes);
+  st = th_matcher_init(&b->m, th_lua_alloc(L), lang, (uint32_t)ncodes);
   b->live = 1;
   if (st != TH_OK) return raise_status(L, st);
   m = &b->m;
@@ -1177,7 +1167,7 @@ static int l_totals(lua_State *L) {
   totalsbox *b = (totalsbox *)lua_newuserdatauv(L, sizeof(totalsbox), 0);
   b->live = 0;
   luaL_setmetatable(L, TOTALS_MT);
-  th_totals_init(&b->t, lua_alloc_of(L));
+  th_totals_init(&b->t, th_lua_alloc(L));
   b->live = 1;
   return 1;
 }
@@ -1392,7 +1382,7 @@ static int l_transcript(lua_State *L) {
   int st;
   b->live = 0;
   luaL_setmetatable(L, TRANSCRIPT_MT);
-  th_transcript_init(&b->t, lua_alloc_of(L));
+  th_transcript_init(&b->t, th_lua_alloc(L));
   b->live = 1;
   lua_pushvalue(L, 1);
   lua_setiuservalue(L, -2, 1);
@@ -1761,22 +1751,12 @@ static const luaL_Reg totals_methods[] = {
   {NULL, NULL}
 };
 
-static void new_box_metatable(lua_State *L, const char *name,
-                              lua_CFunction gc) {
-  luaL_newmetatable(L, name);
-  lua_pushcfunction(L, gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, gc);
-  lua_setfield(L, -2, "__close");
-  lua_pop(L, 1);
-}
-
 __attribute__((visibility("default")))
 int luaopen_thematic_core(lua_State *L);
 
 int luaopen_thematic_core(lua_State *L) {
-  new_box_metatable(L, LEXBOX_MT, lexbox_gc);
-  new_box_metatable(L, NORMBOX_MT, normbox_gc);
+  th_lua_box_metatable(L, LEXBOX_MT, lexbox_gc);
+  th_lua_box_metatable(L, NORMBOX_MT, normbox_gc);
   luaL_newmetatable(L, MATCHER_MT);
   lua_pushcfunction(L, matcher_gc);
   lua_setfield(L, -2, "__gc");
@@ -1785,14 +1765,14 @@ int luaopen_thematic_core(lua_State *L) {
   luaL_newlib(L, matcher_methods);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
-  new_box_metatable(L, TRANSCRIPT_MT, transcript_gc);
+  th_lua_box_metatable(L, TRANSCRIPT_MT, transcript_gc);
   luaL_getmetatable(L, TRANSCRIPT_MT);
   luaL_newlib(L, transcript_methods);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
-  new_box_metatable(L, FDBOX_MT, fdbox_close);
-  new_box_metatable(L, DIRBOX_MT, dirbox_close);
-  new_box_metatable(L, TOTALS_MT, totals_gc);
+  th_lua_box_metatable(L, FDBOX_MT, fdbox_close);
+  th_lua_box_metatable(L, DIRBOX_MT, dirbox_close);
+  th_lua_box_metatable(L, TOTALS_MT, totals_gc);
   luaL_getmetatable(L, TOTALS_MT);
   luaL_newlib(L, totals_methods);
   lua_setfield(L, -2, "__index");

@@ -17,15 +17,11 @@
 #include <lauxlib.h>
 #include <zip.h>
 
+#include "th_lua.h"
 #include "zipio.h"
 
 #define ZIPBOX_MT "thematic.zip"
 
-static th_alloc lua_alloc_of(lua_State *L) {
-  th_alloc a;
-  a.f = lua_getallocf(L, &a.ud);
-  return a;
-}
 
 typedef struct zipbox {
   struct zip *z;
@@ -34,7 +30,7 @@ typedef struct zipbox {
 
 static int zipbox_gc(lua_State *L) {
   zipbox *b = (zipbox *)luaL_checkudata(L, 1, ZIPBOX_MT);
-  th_alloc a = lua_alloc_of(L);
+  th_alloc a = th_lua_alloc(L);
   if (b->z) { th_zip_close(b->z); b->z = NULL; }
   th_buf_free(&a, &b->buf);
   return 0;
@@ -78,7 +74,7 @@ static int l_zip_read(lua_State *L) {
   lua_Integer max = luaL_optinteger(L, 3, (lua_Integer)256 << 20);
   char err[512];
   zipbox *b;
-  th_alloc a = lua_alloc_of(L);
+  th_alloc a = th_lua_alloc(L);
   int rc;
   luaL_argcheck(L, max >= 0, 3, "limit must not be negative");
   b = new_zipbox(L);
@@ -168,12 +164,7 @@ __attribute__((visibility("default")))
 int luaopen_thematic_zip(lua_State *L);
 
 int luaopen_thematic_zip(lua_State *L) {
-  luaL_newmetatable(L, ZIPBOX_MT);
-  lua_pushcfunction(L, zipbox_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, zipbox_gc);
-  lua_setfield(L, -2, "__close");
-  lua_pop(L, 1);
+  th_lua_box_metatable(L, ZIPBOX_MT, zipbox_gc);
   luaL_newlib(L, zip_funcs);
   return 1;
 }

@@ -34,16 +34,6 @@ static uint64_t lower8(uint64_t x) {
   return x | upper >> 2;
 }
 
-static uint64_t load8(const char *s) {
-  uint64_t x;
-  memcpy(&x, s, 8);
-  return x;
-}
-
-static void store8(char *o, uint64_t x) {
-  memcpy(o, &x, 8);
-}
-
 /* Lower-cases s[0..len) into o if it is all ASCII (the common word) and
    returns 1; returns 0 otherwise, with o[0..len) written over. Eight bytes
    at a time, the last eight overlapping the ones before. */
@@ -60,9 +50,9 @@ static int lower_ascii(const char *s, size_t len, char *o) {
   for (i = 0;; i += 8) {
     uint64_t x;
     if (i + 8 > len) i = len - 8;   /* the last eight */
-    x = load8(s + i);
+    x = th_load64(s + i);
     if (x & BYTES(0x80)) return 0;
-    store8(o + i, lower8(x));
+    th_store64(o + i, lower8(x));
     if (i + 8 == len) return 1;
   }
 }

@@ -27,18 +27,6 @@ typedef struct th_key {
 #define TH_LITTLE_ENDIAN 0
 #endif
 
-static inline uint64_t th_load64(const char *s) {
-  uint64_t w;
-  memcpy(&w, s, 8);
-  return w;
-}
-
-static inline uint32_t th_load32(const char *s) {
-  uint32_t w;
-  memcpy(&w, s, 4);
-  return w;
-}
-
 /* The key of s[0..len), len <= 16, reading only those bytes. */
 static inline th_key th_key_of(const char *s, size_t len) {
   th_key k;

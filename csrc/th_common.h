@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Same signature as lua_Alloc: realloc when nsize > 0, free when 0. */
 typedef void *(*th_allocf)(void *ud, void *ptr, size_t osize, size_t nsize);
@@ -41,6 +42,24 @@ static inline void th_free(const th_alloc *a, void *p, size_t size) {
    need elements. Returns TH_OK or TH_ENOMEM (the old array stays valid). */
 TH_HIDDEN int th_grow(const th_alloc *a, void **arr, size_t *cap,
                       size_t need, size_t esize);
+
+/* Unaligned loads and stores of machine words, in the machine's byte
+   order (memcpy: compilers make one instruction of it). */
+static inline uint64_t th_load64(const char *s) {
+  uint64_t w;
+  memcpy(&w, s, 8);
+  return w;
+}
+
+static inline uint32_t th_load32(const char *s) {
+  uint32_t w;
+  memcpy(&w, s, 4);
+  return w;
+}
+
+static inline void th_store64(char *o, uint64_t w) {
+  memcpy(o, &w, 8);
+}
 
 /* A byte range of a text, [start, end), 0-based. */
 typedef struct th_range { size_t start, end; } th_range;
