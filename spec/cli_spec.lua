@@ -96,6 +96,28 @@ describe("bin/thematic", function()
       os.execute("rm -rf " .. d)
     end)
 
+    it("checks the manifest against every file, not one worker's or shard's share", function()
+      -- samples/transcripts/manifest.csv lists each of its files: no warning
+      -- in one process, and none in workers or shards that read only some
+      for _, opts in ipairs({ "--jobs 1", "--jobs 2", "--jobs 3", "--shard 1/3 --jobs 1" }) do
+        local o, c, e = run("count samples/transcripts --by group --format csv " .. opts)
+        assert.equal(0, c, e)
+        assert.truthy(o:find("\n", 1, true))
+        assert.equal("", e, opts)
+      end
+      -- and a row whose file is missing is still reported, once
+      local d = tmpdir()
+      os.execute("cp samples/transcripts/*.txt samples/transcripts/participants.csv "
+        .. "samples/transcripts/manifest.csv " .. d .. "/ && rm " .. d .. "/interview-12-hca.txt")
+      local _, c, e = run("count " .. d .. " --by group --format csv --jobs 2")
+      assert.equal(0, c, e)
+      assert.truthy(e:find(d .. "/manifest.csv:13: no file 'interview-12-hca.txt' among the inputs\n",
+        1, true), e)
+      local _, n = e:gsub("interview%-12%-hca%.txt", "")
+      assert.equal(1, n, e)
+      os.execute("rm -rf " .. d)
+    end)
+
     -- STUDY counted in two shards (with more options), then merged.
     local function merged_shards(options)
       local d = tmpdir()

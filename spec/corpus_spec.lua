@@ -36,7 +36,7 @@ describe("thematic.corpus", function()
       assert.same({
         "spec/fixtures/transcripts/study/focus-groups/fg1.md:6: speaker 'Nurse 4' has no row in "
           .. "spec/fixtures/transcripts/study/participants.csv",
-        "spec/fixtures/transcripts/study/manifest.csv:4: no file 'interviews/missing.txt' was loaded",
+        "spec/fixtures/transcripts/study/manifest.csv:4: no file 'interviews/missing.txt' among the inputs",
       }, c.warnings)
       local nurse = all(c, { speaker = "Nurse 4" })
       assert.same({ "Agreed.", nil }, { nurse[1].text, nurse[1].participant })

@@ -329,6 +329,21 @@ function M.load(paths, opts)
   local c = setmetatable({ documents = {}, ndocuments = 0, participants = people,
                            warnings = warnings, level = level, errors = errors }, Corpus)
   local unknown_seen = {}
+  -- A file's row of the manifest, if it has one.
+  local function manifest_row(f)
+    local key = f.path
+    if sub(key, 1, #mdir + 1) == mdir .. "/" then key = sub(key, #mdir + 2) end
+    return manifest[key] or manifest[basename(f.path)]
+  end
+  -- Rows are checked against every file found, before sharding: a worker
+  -- or machine that reads one shard must not take the other shards' rows
+  -- for files missing from the study.
+  if manifest then
+    for _, f in ipairs(files) do
+      local row = manifest_row(f)
+      if row then row.used = true end
+    end
+  end
   -- An empty shard (more workers or machines than files) is not an error.
   local found_any = #files > 0
   if opts.shard then files = M.shard(files, opts.shard[1], opts.shard[2]) end
@@ -411,14 +426,9 @@ function M.load(paths, opts)
     local attrs = {}
     local top = match(rel, "^([^/]+)/")
     if top then attrs.type = folder_type(top) end
-    if manifest then
-      local key = f.path
-      if sub(key, 1, #mdir + 1) == mdir .. "/" then key = sub(key, #mdir + 2) end
-      local row = manifest[key] or manifest[basename(f.path)]
-      if row then
-        row.used = true
-        for k, v in pairs(row.attrs) do attrs[k] = v end
-      end
+    local row = manifest and manifest_row(f)
+    if row then
+      for k, v in pairs(row.attrs) do attrs[k] = v end
     end
     -- streaming, a big .txt or .md file is not read whole: false comes back
     read_opts.stream_over = opts.each and M.STREAM_BYTES or nil
@@ -456,7 +466,7 @@ function M.load(paths, opts)
     end
     sort(unused, function(a, b) return a[2] < b[2] end)
     for _, u in ipairs(unused) do
-      warnings[#warnings + 1] = format("%s:%d: no file '%s' was loaded", mpath, u[2], u[1])
+      warnings[#warnings + 1] = format("%s:%d: no file '%s' among the inputs", mpath, u[2], u[1])
     end
   end
   if c.ndocuments == 0 and #errors > 0 then
