@@ -251,6 +251,13 @@ describe("bin/thematic", function()
       assert.matches("design/hard: pattern 'hard to use' never matches in the corpus", out)
     end)
 
+    it("fails on a corpus it cannot read instead of finding no problems", function()
+      local out, code, err = run("codebook check " .. CODEBOOK .. " --corpus " .. STUDY .. "/nothing-here")
+      assert.equal(1, code)
+      assert.equal("", out)
+      assert.equal("thematic: " .. STUDY .. "/nothing-here: no such file or directory\n", err)
+    end)
+
     it("converts between formats", function()
       local out, code = run("codebook convert " .. CODEBOOK .. " --to csv")
       assert.equal(0, code)
@@ -401,6 +408,30 @@ describe("bin/thematic analyses", function()
     assert.equal(4, res.units)
     assert.near(0.75, res.percent_agreement, 1e-9)
     assert.near(0.5, res.cohen_kappa, 1e-9)
+  end)
+
+  it("agree reads several tables, one per coder, as one", function()
+    local d = tmpdir()
+    local whole = run("agree samples/workshop/codings.csv --format json")
+    -- the workshop table split by coder, each file with its own header
+    for _, coder in ipairs({ "amira", "ben", "chloe", "dictionary" }) do
+      os.execute(("(echo unit,coder,value; grep ',%s,' samples/workshop/codings.csv) > %s/%s.csv")
+        :format(coder, d, coder))
+    end
+    local out, code, err = run(("agree %s/amira.csv %s/ben.csv %s/chloe.csv %s/dictionary.csv "
+      .. "--format json --reference amira"):format(d, d, d, d))
+    assert.equal(0, code, err)
+    local json = require("dkjson")
+    local one, split = json.decode(whole), json.decode(out)
+    assert.equal(18, split.units)
+    assert.same({ "amira", "ben", "chloe", "dictionary" }, split.coders)
+    assert.equal(one.krippendorff_alpha, split.krippendorff_alpha)
+    assert.equal(one.fleiss_kappa, split.fleiss_kappa)
+    -- a missing one is named, not skipped
+    local _, c2, e2 = run(("agree %s/amira.csv %s/nobody.csv"):format(d, d))
+    assert.equal(1, c2)
+    assert.truthy(e2:find(d .. "/nobody.csv: No such file or directory", 1, true), e2)
+    os.execute("rm -rf " .. d)
   end)
 end)
 
