@@ -156,10 +156,16 @@ describe("thematic.analysis.quotes", function()
       assert.are.same({}, free.quotes)
     end)
 
-    it("gives one entry for opts.code", function()
+    it("gives the entry of opts.code, then those of the codes below it", function()
       local coded = coded_fixture()
       local one = assert(quotes.best(coded, { code = "trust", n = 1 }))
-      assert.are.equal(1, #one)
+      local paths, want = {}, {}
+      for _, e in ipairs(one) do paths[#paths + 1] = e.code end
+      for c in coded.codebook:codes() do
+        if c.path == "trust" or c.path:find("^trust/") then want[#want + 1] = c.path end
+      end
+      assert.is_true(#want > 1)
+      assert.are.same(want, paths)
       assert.are.equal("trust", one[1].code)
       assert.are.equal("They trust a familiar face. If a text looks like a scam they ignore it, and fair enough.",
         one[1].quotes[1].text)

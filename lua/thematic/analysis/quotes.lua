@@ -294,9 +294,15 @@ function M.best(coded, opts)
     if type(opts.code) ~= "string" then
       error(format("bad argument #2 to 'best' (code must be a string, got %s)", type(opts.code)), 2)
     end
-    local c = coded.codebook:find(opts.code)
-    if not c then return nil, format("no code '%s' in the codebook", opts.code) end
-    list[1] = c
+    if not coded.codebook:find(opts.code) then
+      return nil, format("no code '%s' in the codebook", opts.code)
+    end
+    -- the code (a theme's entry draws on all its codes), then each code
+    -- below it with its own entry, as in the whole listing
+    local below = opts.code .. "/"
+    for c in coded.codebook:codes() do
+      if c.path == opts.code or c.path:sub(1, #below) == below then list[#list + 1] = c end
+    end
   else
     for c in coded.codebook:codes() do list[#list + 1] = c end
   end
