@@ -367,6 +367,69 @@ describe("bin/thematic analyses", function()
     end
   end)
 
+  describe("keyness of words and stems", function()
+    local json = require "dkjson"
+    local function keyness(opts)
+      local out, code, err = run("keyness samples/transcripts --by group --format json " .. opts)
+      assert.equal(0, code, err)
+      return json.decode(out)
+    end
+    local function terms_of(res)
+      local set = {}
+      for _, r in ipairs(res.rows) do set[r.term] = r end
+      return set
+    end
+
+    it("counts the words that count and --terms codes count, in every group", function()
+      local out = run("count samples/transcripts --by group --format json --jobs 1")
+      local words, all = {}, 0
+      for name, g in pairs(json.decode(out).groups) do
+        words[name] = g.words
+        all = all + g.words
+      end
+      assert.equal(3249, words.pharmacy)   -- participants' turns only
+      for _, terms in ipairs({ "stems", "words", "codes" }) do
+        for name in pairs(words) do
+          local r = keyness("--terms " .. terms .. " --target '" .. name .. "' --min-count 0 --top 1").rows[1]
+          assert.same({ words[name], all - words[name] }, { r.target_total, r.reference_total },
+            terms .. " " .. name)
+        end
+      end
+    end)
+
+    it("leaves out the transcripts' headers and the transcription marks", function()
+      for _, terms in ipairs({ "stems", "words" }) do
+        local found = terms_of(keyness("--terms " .. terms .. " --target pharmacy --min-count 0 --top 100000"))
+        assert.is_not_nil(found.app or found.apps, terms)
+        -- header lines: "Interview transcript …", "fictional", "CC0 …"
+        for _, header in ipairs({ "transcript", "cc0", "fiction", "fictional" }) do
+          assert.is_nil(found[header], terms .. " " .. header)
+        end
+        -- marks: [laughs], (laughter), [inaudible], [crosstalk]
+        for _, mark in ipairs({ "laughs", "laughter", "inaud", "inaudible", "crosstalk" }) do
+          assert.is_nil(found[mark], terms .. " " .. mark)
+        end
+      end
+      -- what is left of "laugh" is what participants said: "makes people
+      -- laugh" (P05) and "helping each other, laughing" (P11)
+      local stems = terms_of(keyness("--target pharmacy --min-count 0 --top 100000"))
+      assert.equal(2, stems.laugh.target_count + stems.laugh.reference_count)
+    end)
+
+    it("takes the first group with a value as the default target", function()
+      assert.equal("cardiometabolic specialist", keyness("").target)
+      -- interviewer turns have no group: "(not recorded)" sorts first
+      assert.equal("cardiometabolic specialist", keyness("--include-interviewer").target)
+    end)
+
+    it("keeps text with no value in the reference, and says so", function()
+      local out, code = run("keyness samples/transcripts --by group --include-interviewer --format table")
+      assert.equal(0, code)
+      assert.matches("^group = cardiometabolic specialist %(3305 words%) against the other groups "
+        .. "%(%d+ words, %d+ of them with no group recorded%)\n", out)
+    end)
+  end)
+
   it("agree computes agreement from a unit,coder,value table", function()
     local d = os.tmpname()
     local f = io.open(d, "w")
