@@ -348,6 +348,70 @@ describe("bin/thematic analyses", function()
     assert.equal("4+2", res.point)
   end)
 
+  describe("saturation's document order", function()
+    local json = require "dkjson"
+    local function saturation(opts)
+      local out, code, err = run("saturation samples/transcripts --format json " .. opts)
+      assert.equal(0, code, err)
+      return json.decode(out)
+    end
+    local function ids(res)
+      local out = {}
+      for i, d in ipairs(res.documents) do out[i] = d.id end
+      return out
+    end
+
+    it("follows the manifest's dates: the focus groups, held in May, come last", function()
+      local res = saturation("")
+      assert.equal("date", res.order)
+      assert.equal(14, #res.documents)
+      assert.equal("interview-01-gp.txt", res.documents[1].id)
+      assert.same({ "focus-group-01-pharmacy.vtt", "focus-group-02-practice-team.txt" },
+        { res.documents[13].id, res.documents[14].id })
+    end)
+
+    it("takes the files in name order with --order name", function()
+      local res = saturation("--order name")
+      assert.equal("name", res.order)
+      local sorted = ids(res)
+      table.sort(sorted)
+      assert.same(sorted, ids(res))
+      assert.equal("focus-group-01-pharmacy.vtt", res.documents[1].id)
+    end)
+
+    it("gives the verdict of the order used", function()
+      assert.equal("7+3", saturation("--run 3 --threshold 0").point)
+      assert.equal("4+3", saturation("--run 3 --threshold 0 --order name").point)
+    end)
+
+    it("lists every document with its new and cumulative codes in JSON", function()
+      local res = saturation("")
+      for i, d in ipairs(res.documents) do
+        assert.same({ res.new_per_document[i], res.cumulative[i] }, { d.new, d.cumulative })
+      end
+    end)
+
+    it("names the documents and the order in the table", function()
+      local out, code = run("saturation samples/transcripts --format table")
+      assert.equal(0, code)
+      assert.matches("^documents by date; ties by manifest row, then file name:\n", out)
+      assert.matches("\n 1  interview%-01%-gp%.txt +%d+ +%d+\n", out)
+      assert.matches("\n14  focus%-group%-02%-practice%-team%.txt +0 +%d+\n", out)
+    end)
+
+    it("refuses an attribute no document has, naming those there are", function()
+      local _, code, err = run("saturation samples/transcripts --order wave")
+      assert.equal(2, code)
+      assert.matches("%-%-order wave: no document has a value for 'wave' %(attributes: date, site, type%)", err)
+    end)
+
+    it("refuses --order with --codings, whose order is its own", function()
+      local _, code, err = run("saturation --codings samples/workshop/codings.csv --order date")
+      assert.equal(2, code)
+      assert.matches("%-%-order is for a corpus", err)
+    end)
+  end)
+
   it("cooccur lists pairs of codes seen in the same turn", function()
     local out, code = run("cooccur samples/transcripts --format csv")
     assert.equal(0, code)

@@ -312,14 +312,14 @@ function M.load(paths, opts)
     if text then recs, err = csvparse.records(text, mpath) end
     if not recs then return nil, err end
     manifest, mdir = {}, match(mpath, "^(.*)/[^/]*$") or "."
-    for _, r in ipairs(recs) do
+    for i, r in ipairs(recs) do
       local f = gsub(gsub(r.file or "", "^%s*(.-)%s*$", "%1"), "^%./", "")
       if f == "" then return nil, format("%s:%d: empty file name", mpath, r.line) end
       local attrs = {}
       for _, h in ipairs(recs.header) do
         if h ~= "file" and h ~= "" and r[h] and find(r[h], "%S") then attrs[h] = match(r[h], "^%s*(.-)%s*$") end
       end
-      manifest[f] = { attrs = attrs, line = r.line, used = false }
+      manifest[f] = { attrs = attrs, line = r.line, index = i, used = false }
     end
   end
   -- compact: only for a caller that streams and counts (see `compact` above)
@@ -408,7 +408,7 @@ function M.load(paths, opts)
     if opts.progress then opts.progress(fileno, #files, f.path) end
     local rel = f.path
     if sub(rel, 1, #f.root + 1) == f.root .. "/" then rel = sub(rel, #f.root + 2) end
-    local attrs = {}
+    local attrs, manifest_row = {}, nil
     local top = match(rel, "^([^/]+)/")
     if top then attrs.type = folder_type(top) end
     if manifest then
@@ -417,6 +417,7 @@ function M.load(paths, opts)
       local row = manifest[key] or manifest[basename(f.path)]
       if row then
         row.used = true
+        manifest_row = row.index
         for k, v in pairs(row.attrs) do attrs[k] = v end
       end
     end
@@ -426,7 +427,7 @@ function M.load(paths, opts)
     if docs == false and streams(f.path) then
       local ok
       ok, err = require("thematic.readers.text").stream(f.path, read_opts, function(part)
-        part.id, part.path, part.attributes = rel, f.path, attrs
+        part.id, part.path, part.attributes, part.manifest_row = rel, f.path, attrs, manifest_row
         deliver(part, f)
       end, M.PART_BYTES)
       docs = ok and {} or nil
@@ -445,6 +446,7 @@ function M.load(paths, opts)
         doc = d
         doc.id, doc.path, doc.attributes = id, f.path, attrs
       end
+      doc.manifest_row = manifest_row
       deliver(doc, f)
     end
     if not docs then errors[#errors + 1] = err end
