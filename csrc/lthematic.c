@@ -298,6 +298,74 @@ static int l_language_name(lua_State *L) {
   return 1;
 }
 
+/* f..t (1-based, inclusive, as string.sub takes them) clamped to a text of
+   len bytes, as [*from, *to). */
+static void clamp_range(lua_Integer f, lua_Integer t, size_t len, size_t *from,
+                        size_t *to) {
+  if (f < 1) f = 1;
+  if (f > (lua_Integer)len + 1) f = (lua_Integer)len + 1;   /* s + from stays in bounds */
+  if (t > (lua_Integer)len) t = (lua_Integer)len;
+  if (t < f - 1) t = f - 1;
+  *from = (size_t)f - 1;
+  *to = (size_t)t;
+}
+
+/* Reads opts.from, opts.to (1-based, inclusive) into [*from, *to). */
+static void check_range(lua_State *L, int opts, size_t len, size_t *from,
+                        size_t *to) {
+  lua_Integer f = 1, t = (lua_Integer)len;
+  if (lua_istable(L, opts)) {
+    if (lua_getfield(L, opts, "from") != LUA_TNIL) f = luaL_checkinteger(L, -1);
+    if (lua_getfield(L, opts, "to") != LUA_TNIL) t = luaL_checkinteger(L, -1);
+    lua_pop(L, 2);
+  }
+  clamp_range(f, t, len, from, to);
+}
+
+/* Reads the n pairs {s1, e1, s2, e2, ...} (1-based, inclusive, increasing)
+   of the array at idx into r[0 .. n); messages name argument arg and call
+   the ranges what. */
+static void read_ranges(lua_State *L, int idx, lua_Integer n, th_range *r,
+                        int arg, const char *what) {
+  lua_Integer i;
+  idx = lua_absindex(L, idx);
+  for (i = 0; i < n; i++) {
+    lua_Integer a, b;
+    lua_geti(L, idx, 2 * i + 1);
+    lua_geti(L, idx, 2 * i + 2);
+    a = luaL_checkinteger(L, -2);
+    b = luaL_checkinteger(L, -1);
+    lua_pop(L, 2);
+    if (a < 1 || b < a - 1 || (i > 0 && (size_t)a - 1 < r[i - 1].end)) {
+      lua_pushfstring(L, "%s must be increasing and not overlap", what);
+      luaL_argerror(L, arg, lua_tostring(L, -1));
+    }
+    r[i].start = (size_t)a - 1;
+    r[i].end = (size_t)b;
+  }
+}
+
+/* Reads opts.skip = {s1, e1, s2, e2, ...} (1-based, inclusive, sorted) into
+   a userdata array left on the stack. */
+static th_range *check_skip(lua_State *L, int opts, size_t *n) {
+  th_range *r;
+  lua_Integer len;
+  *n = 0;
+  if (!lua_istable(L, opts) || lua_getfield(L, opts, "skip") == LUA_TNIL) {
+    if (lua_istable(L, opts)) lua_pop(L, 1);
+    lua_newuserdatauv(L, 0, 0);
+    return NULL;
+  }
+  luaL_argexpected(L, lua_istable(L, -1), opts, "skip as an array of byte offsets");
+  len = luaL_len(L, -1);
+  if (len % 2) luaL_argerror(L, opts, "skip needs pairs of offsets (start, stop)");
+  r = (th_range *)lua_newuserdatauv(L, (size_t)(len / 2) * sizeof(th_range), 0);
+  read_ranges(L, -2, len / 2, r, opts, "skip ranges");
+  lua_remove(L, -2);
+  *n = (size_t)(len / 2);
+  return r;
+}
+
 /* A token of stem_counts waiting for its form. */
 typedef struct pending {
   size_t start, len;
@@ -331,15 +399,18 @@ typedef struct batch_word {
 } batch_word;
 
 /* Counts the words of s[0..len) by form into b->lx.counts; *words gets
-   their number. A word the front cache has costs a hash and one cache
+   their number. Words that start inside one of the nskip ranges of skip
+   (offsets into the text s begins off bytes into: transcription marks)
+   are not counted. A word the front cache has costs a hash and one cache
    line. The others wait in a ring while their table slots are fetched
    (th_lexicon_prefetch) and the scanner moves on; they are looked up in
    the order they came, so forms are made in text order. */
 static int count_words(lexbox *b, const char *s, size_t len,
+                       const th_range *skip, size_t nskip, size_t off,
                        lua_Integer *words) {
   th_scanner sc;
   pending pend[PENDING];
-  size_t head = 0, npend = 0, ntoks;
+  size_t head = 0, npend = 0, ntoks, k = 0;
   th_span toks[TOKEN_BATCH];
   batch_word bw[TOKEN_BATCH];
   lua_Integer nw = 0;
@@ -354,6 +425,11 @@ static int count_words(lexbox *b, const char *s, size_t len,
       size_t start = toks[t].start, n = toks[t].end - start;
       batch_word *w = &bw[nb];
       if (toks[t].kind != TH_KIND_WORD) continue;
+      if (nskip) {   /* as word_count: tokens come in order, so does k */
+        size_t at = start + off;
+        while (k < nskip && skip[k].end <= at) k++;
+        if (k < nskip && skip[k].start <= at) continue;
+      }
       nb++;
       w->start = start;
       w->len = n;
@@ -444,9 +520,12 @@ static int sum_stems(lexbox *b) {
 ** stem_counts(text [, lang [, opts]]) -> {stem = count}, words
 ** lang "none" counts normalised forms without stemming.
 ** opts.stopwords: array of words left out (compared after normalising).
+** opts.from, opts.to, opts.skip: the byte range and the ranges left out,
+** as word_count takes them (a segment of a transcript, without its marks).
 */
 static int l_stem_counts(lua_State *L) {
-  size_t len, i;
+  size_t len, i, from, to, nskip;
+  th_range *skip;
   const char *s = luaL_checklstring(L, 1, &len);
   /* "none": count normal forms, unstemmed */
   const char *lang = (lua_type(L, 2) == LUA_TSTRING &&
@@ -478,9 +557,12 @@ static int l_stem_counts(lua_State *L) {
     }
   }
   lua_settop(L, box);
-  if (th_lexicon_reserve(&b->lx, len) != TH_OK ||
+  check_range(L, 3, len, &from, &to);
+  skip = check_skip(L, 3, &nskip);   /* stays on the stack, above box */
+  if (th_lexicon_reserve(&b->lx, to - from) != TH_OK ||
       th_lexicon_count_init(&b->lx) != TH_OK ||
-      count_words(b, s, len, &words) != TH_OK || sum_stems(b) != TH_OK)
+      count_words(b, s + from, to - from, skip, nskip, from, &words) != TH_OK ||
+      sum_stems(b) != TH_OK)
     return raise_status(L, TH_ENOMEM);
   /* The Lua table made once, at its final size, with one string per stem. */
   lua_createtable(L, 0, (int)(b->stems.count < 1u << 26 ? b->stems.count : 0));
@@ -496,73 +578,6 @@ static int l_stem_counts(lua_State *L) {
   return 2;
 }
 
-/* f..t (1-based, inclusive, as string.sub takes them) clamped to a text of
-   len bytes, as [*from, *to). */
-static void clamp_range(lua_Integer f, lua_Integer t, size_t len, size_t *from,
-                        size_t *to) {
-  if (f < 1) f = 1;
-  if (f > (lua_Integer)len + 1) f = (lua_Integer)len + 1;   /* s + from stays in bounds */
-  if (t > (lua_Integer)len) t = (lua_Integer)len;
-  if (t < f - 1) t = f - 1;
-  *from = (size_t)f - 1;
-  *to = (size_t)t;
-}
-
-/* Reads opts.from, opts.to (1-based, inclusive) into [*from, *to). */
-static void check_range(lua_State *L, int opts, size_t len, size_t *from,
-                        size_t *to) {
-  lua_Integer f = 1, t = (lua_Integer)len;
-  if (lua_istable(L, opts)) {
-    if (lua_getfield(L, opts, "from") != LUA_TNIL) f = luaL_checkinteger(L, -1);
-    if (lua_getfield(L, opts, "to") != LUA_TNIL) t = luaL_checkinteger(L, -1);
-    lua_pop(L, 2);
-  }
-  clamp_range(f, t, len, from, to);
-}
-
-/* Reads the n pairs {s1, e1, s2, e2, ...} (1-based, inclusive, increasing)
-   of the array at idx into r[0 .. n); messages name argument arg and call
-   the ranges what. */
-static void read_ranges(lua_State *L, int idx, lua_Integer n, th_range *r,
-                        int arg, const char *what) {
-  lua_Integer i;
-  idx = lua_absindex(L, idx);
-  for (i = 0; i < n; i++) {
-    lua_Integer a, b;
-    lua_geti(L, idx, 2 * i + 1);
-    lua_geti(L, idx, 2 * i + 2);
-    a = luaL_checkinteger(L, -2);
-    b = luaL_checkinteger(L, -1);
-    lua_pop(L, 2);
-    if (a < 1 || b < a - 1 || (i > 0 && (size_t)a - 1 < r[i - 1].end)) {
-      lua_pushfstring(L, "%s must be increasing and not overlap", what);
-      luaL_argerror(L, arg, lua_tostring(L, -1));
-    }
-    r[i].start = (size_t)a - 1;
-    r[i].end = (size_t)b;
-  }
-}
-
-/* Reads opts.skip = {s1, e1, s2, e2, ...} (1-based, inclusive, sorted) into
-   a userdata array left on the stack. */
-static th_range *check_skip(lua_State *L, int opts, size_t *n) {
-  th_range *r;
-  lua_Integer len;
-  *n = 0;
-  if (!lua_istable(L, opts) || lua_getfield(L, opts, "skip") == LUA_TNIL) {
-    if (lua_istable(L, opts)) lua_pop(L, 1);
-    lua_newuserdatauv(L, 0, 0);
-    return NULL;
-  }
-  luaL_argexpected(L, lua_istable(L, -1), opts, "skip as an array of byte offsets");
-  len = luaL_len(L, -1);
-  if (len % 2) luaL_argerror(L, opts, "skip needs pairs of offsets (start, stop)");
-  r = (th_range *)lua_newuserdatauv(L, (size_t)(len / 2) * sizeof(th_range), 0);
-  read_ranges(L, -2, len / 2, r, opts, "skip ranges");
-  lua_remove(L, -2);
-  *n = (size_t)(len / 2);
-  return r;
-}
 
 /*
 ** realpath(path) -> the absolute path with every symbolic link, "." and

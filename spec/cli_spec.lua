@@ -396,6 +396,70 @@ describe("bin/thematic analyses", function()
     assert.equal("4+2", res.point)
   end)
 
+  describe("saturation's document order", function()
+    local json = require "dkjson"
+    local function saturation(opts)
+      local out, code, err = run("saturation samples/transcripts --format json " .. opts)
+      assert.equal(0, code, err)
+      return json.decode(out)
+    end
+    local function ids(res)
+      local out = {}
+      for i, d in ipairs(res.documents) do out[i] = d.id end
+      return out
+    end
+
+    it("follows the manifest's dates: the focus groups, held in May, come last", function()
+      local res = saturation("")
+      assert.equal("date", res.order)
+      assert.equal(14, #res.documents)
+      assert.equal("interview-01-gp.txt", res.documents[1].id)
+      assert.same({ "focus-group-01-pharmacy.vtt", "focus-group-02-practice-team.txt" },
+        { res.documents[13].id, res.documents[14].id })
+    end)
+
+    it("takes the files in name order with --order name", function()
+      local res = saturation("--order name")
+      assert.equal("name", res.order)
+      local sorted = ids(res)
+      table.sort(sorted)
+      assert.same(sorted, ids(res))
+      assert.equal("focus-group-01-pharmacy.vtt", res.documents[1].id)
+    end)
+
+    it("gives the verdict of the order used", function()
+      assert.equal("7+3", saturation("--run 3 --threshold 0").point)
+      assert.equal("4+3", saturation("--run 3 --threshold 0 --order name").point)
+    end)
+
+    it("lists every document with its new and cumulative codes in JSON", function()
+      local res = saturation("")
+      for i, d in ipairs(res.documents) do
+        assert.same({ res.new_per_document[i], res.cumulative[i] }, { d.new, d.cumulative })
+      end
+    end)
+
+    it("names the documents and the order in the table", function()
+      local out, code = run("saturation samples/transcripts --format table")
+      assert.equal(0, code)
+      assert.matches("^documents by date; ties by manifest row, then file name:\n", out)
+      assert.matches("\n 1  interview%-01%-gp%.txt +%d+ +%d+\n", out)
+      assert.matches("\n14  focus%-group%-02%-practice%-team%.txt +0 +%d+\n", out)
+    end)
+
+    it("refuses an attribute no document has, naming those there are", function()
+      local _, code, err = run("saturation samples/transcripts --order wave")
+      assert.equal(2, code)
+      assert.matches("%-%-order wave: no document has a value for 'wave' %(attributes: date, site, type%)", err)
+    end)
+
+    it("refuses --order with --codings, whose order is its own", function()
+      local _, code, err = run("saturation --codings samples/workshop/codings.csv --order date")
+      assert.equal(2, code)
+      assert.matches("%-%-order is for a corpus", err)
+    end)
+  end)
+
   it("cooccur lists pairs of codes seen in the same turn", function()
     local out, code = run("cooccur samples/transcripts --format csv")
     assert.equal(0, code)
@@ -413,6 +477,69 @@ describe("bin/thematic analyses", function()
                          "reference_total", "g2", "log_ratio", "percent_diff", "p" }) do
       assert.is_not_nil(first[k], k)
     end
+  end)
+
+  describe("keyness of words and stems", function()
+    local json = require "dkjson"
+    local function keyness(opts)
+      local out, code, err = run("keyness samples/transcripts --by group --format json " .. opts)
+      assert.equal(0, code, err)
+      return json.decode(out)
+    end
+    local function terms_of(res)
+      local set = {}
+      for _, r in ipairs(res.rows) do set[r.term] = r end
+      return set
+    end
+
+    it("counts the words that count and --terms codes count, in every group", function()
+      local out = run("count samples/transcripts --by group --format json --jobs 1")
+      local words, all = {}, 0
+      for name, g in pairs(json.decode(out).groups) do
+        words[name] = g.words
+        all = all + g.words
+      end
+      assert.equal(3249, words.pharmacy)   -- participants' turns only
+      for _, terms in ipairs({ "stems", "words", "codes" }) do
+        for name in pairs(words) do
+          local r = keyness("--terms " .. terms .. " --target '" .. name .. "' --min-count 0 --top 1").rows[1]
+          assert.same({ words[name], all - words[name] }, { r.target_total, r.reference_total },
+            terms .. " " .. name)
+        end
+      end
+    end)
+
+    it("leaves out the transcripts' headers and the transcription marks", function()
+      for _, terms in ipairs({ "stems", "words" }) do
+        local found = terms_of(keyness("--terms " .. terms .. " --target pharmacy --min-count 0 --top 100000"))
+        assert.is_not_nil(found.app or found.apps, terms)
+        -- header lines: "Interview transcript …", "fictional", "CC0 …"
+        for _, header in ipairs({ "transcript", "cc0", "fiction", "fictional" }) do
+          assert.is_nil(found[header], terms .. " " .. header)
+        end
+        -- marks: [laughs], (laughter), [inaudible], [crosstalk]
+        for _, mark in ipairs({ "laughs", "laughter", "inaud", "inaudible", "crosstalk" }) do
+          assert.is_nil(found[mark], terms .. " " .. mark)
+        end
+      end
+      -- what is left of "laugh" is what participants said: "makes people
+      -- laugh" (P05) and "helping each other, laughing" (P11)
+      local stems = terms_of(keyness("--target pharmacy --min-count 0 --top 100000"))
+      assert.equal(2, stems.laugh.target_count + stems.laugh.reference_count)
+    end)
+
+    it("takes the first group with a value as the default target", function()
+      assert.equal("cardiometabolic specialist", keyness("").target)
+      -- interviewer turns have no group: "(not recorded)" sorts first
+      assert.equal("cardiometabolic specialist", keyness("--include-interviewer").target)
+    end)
+
+    it("keeps text with no value in the reference, and says so", function()
+      local out, code = run("keyness samples/transcripts --by group --include-interviewer --format table")
+      assert.equal(0, code)
+      assert.matches("^group = cardiometabolic specialist %(3305 words%) against the other groups "
+        .. "%(%d+ words, %d+ of them with no group recorded%)\n", out)
+    end)
   end)
 
   it("agree computes agreement from a unit,coder,value table", function()

@@ -90,6 +90,19 @@ describe("thematic.report", function()
       end
     end)
 
+    it("orders the documents as thematic saturation does: by the manifest's dates", function()
+      local data = report.build(coded_of(SAMPLE), { date = false })
+      local c = assert(corpus.load(SAMPLE))
+      local expect = {}
+      for i, d in ipairs((require("thematic.analysis.saturation").order(c.documents))) do expect[i] = d.id end
+      assert.are.equal("focus-group-02-practice-team.txt", expect[#expect])
+      assert.are.same(expect, data.saturation.documents)
+      local listed = {}
+      for i, d in ipairs(data.summary.document_list) do listed[i] = d.id end
+      assert.are.same(expect, listed)
+      assert.are.equal("date", data.saturation.order)
+    end)
+
     it("gives a message instead of a verdict when there are too few documents", function()
       local data = report.build(coded_of("spec/fixtures/transcripts/study"), { date = false })
       assert.are.equal("saturation needs at least base + run = 4 + 2 = 6 documents; got 2",

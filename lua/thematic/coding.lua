@@ -114,6 +114,38 @@ function M.has_speakers(doc)
   return false
 end
 
+--- The segments a coder codes, with their documents: what every analysis
+-- counts (see @{included}; `opts.filter` goes to `corpus:segments`). An
+-- analysis that counts words rather than codes (keyness of words or
+-- stems) takes its segments from here, so that its words are the same
+-- words as those the codes are counted in.
+-- @tparam table corpus from `thematic.corpus.load`
+-- @tparam[opt] table opts `include_interviewer`, `include_unattributed`,
+--   `filter`
+-- @treturn function iterator giving `segment, document`
+function M.segments(corpus, opts)
+  if type(corpus) ~= "table" or type(corpus.segments) ~= "function" then
+    error("bad argument #1 to 'segments' (corpus expected)", 2)
+  end
+  opts = opts or {}
+  local docs_by_id, speakers = {}, {}
+  for _, d in ipairs(corpus.documents) do
+    docs_by_id[d.id] = d
+    speakers[d.id] = M.has_speakers(d)
+  end
+  local filter = opts.filter
+  if filter == nil and opts.include_interviewer then filter = { interviewer = true } end
+  local next_segment = corpus:segments(filter, opts.include_interviewer)
+  return function()
+    for seg in next_segment do
+      if seg.speaker or not speakers[seg.document] or opts.include_unattributed then
+        return seg, docs_by_id[seg.document]
+      end
+    end
+    return nil
+  end
+end
+
 local function check_codebook(codebook, fname)
   if type(codebook) ~= "table" or type(codebook.scan) ~= "function" then
     error("bad argument #2 to '" .. fname .. "' (codebook expected)", 3)
@@ -137,20 +169,10 @@ function M.code(corpus, codebook, opts)
     error("bad argument #1 to 'code' (corpus expected)", 2)
   end
   check_codebook(codebook, "code")
-  opts = opts or {}
   local prep = prepare(codebook)
-  local docs_by_id, speakers = {}, {}
-  for _, d in ipairs(corpus.documents) do
-    docs_by_id[d.id] = d
-    speakers[d.id] = M.has_speakers(d)
-  end
   local coded = { corpus = corpus, codebook = codebook, segments = {} }
-  local filter = opts.filter
-  if filter == nil and opts.include_interviewer then filter = { interviewer = true } end
-  for seg in corpus:segments(filter, opts.include_interviewer) do
-    if seg.speaker or not speakers[seg.document] or opts.include_unattributed then
-      coded.segments[#coded.segments + 1] = code_segment(prep, docs_by_id[seg.document], seg)
-    end
+  for seg, doc in M.segments(corpus, opts) do
+    coded.segments[#coded.segments + 1] = code_segment(prep, doc, seg)
   end
   return coded
 end

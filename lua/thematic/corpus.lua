@@ -312,14 +312,14 @@ function M.load(paths, opts)
     if text then recs, err = csvparse.records(text, mpath) end
     if not recs then return nil, err end
     manifest, mdir = {}, match(mpath, "^(.*)/[^/]*$") or "."
-    for _, r in ipairs(recs) do
+    for i, r in ipairs(recs) do
       local f = gsub(gsub(r.file or "", "^%s*(.-)%s*$", "%1"), "^%./", "")
       if f == "" then return nil, format("%s:%d: empty file name", mpath, r.line) end
       local attrs = {}
       for _, h in ipairs(recs.header) do
         if h ~= "file" and h ~= "" and r[h] and find(r[h], "%S") then attrs[h] = match(r[h], "^%s*(.-)%s*$") end
       end
-      manifest[f] = { attrs = attrs, line = r.line, used = false }
+      manifest[f] = { attrs = attrs, line = r.line, index = i, used = false }
     end
   end
   -- compact: only for a caller that streams and counts (see `compact` above)
@@ -427,6 +427,7 @@ function M.load(paths, opts)
     local top = match(rel, "^([^/]+)/")
     if top then attrs.type = folder_type(top) end
     local row = manifest and manifest_row(f)
+    local row_index = row and row.index
     if row then
       for k, v in pairs(row.attrs) do attrs[k] = v end
     end
@@ -436,7 +437,7 @@ function M.load(paths, opts)
     if docs == false and streams(f.path) then
       local ok
       ok, err = require("thematic.readers.text").stream(f.path, read_opts, function(part)
-        part.id, part.path, part.attributes = rel, f.path, attrs
+        part.id, part.path, part.attributes, part.manifest_row = rel, f.path, attrs, row_index
         deliver(part, f)
       end, M.PART_BYTES)
       docs = ok and {} or nil
@@ -455,6 +456,7 @@ function M.load(paths, opts)
         doc = d
         doc.id, doc.path, doc.attributes = id, f.path, attrs
       end
+      doc.manifest_row = row_index
       deliver(doc, f)
     end
     if not docs then errors[#errors + 1] = err end

@@ -51,9 +51,11 @@ end
 -- @tparam string text
 -- @tparam[opt="english"] string lang
 -- @tparam[opt] table opts `stopwords` = an array of words to leave out, or
---   `true` for the language's shipped list
+--   `true` for the language's shipped list; `from`, `to`, `skip` as
+--   @{word_count} takes them (a segment without its transcription marks)
 -- @treturn table stem → count
--- @treturn integer number of word tokens
+-- @treturn integer number of word tokens (numbers are not words here,
+--   unlike @{word_count}; stop words are)
 function M.stem_counts(text, lang, opts)
   if opts and opts.stopwords == true then
     opts = setmetatable({ stopwords = M.stopwords(lang) }, { __index = opts })

@@ -98,9 +98,88 @@ describe("thematic.analysis.saturation", function()
         "bad argument #2 to 'assess' (base must be an integer >= 1, got 0)")
     end)
 
+    it("names each document with its new and cumulative codes", function()
+      local r = assert(saturation.assess(GUEST))
+      assert.are.same({ id = "P1", new = 20, cumulative = 20 }, r.documents[1])
+      assert.are.same({ id = "P7", new = 1, cumulative = 42 }, r.documents[7])
+      for i, d in ipairs(r.documents) do
+        assert.are.same({ GUEST[i].id, r.new_per_document[i], r.cumulative[i] },
+          { d.id, d.new, d.cumulative })
+      end
+    end)
+
     it("raises on a document without codes", function()
       assert.has_error(function() saturation.assess({ { id = 1 } }) end,
         "bad argument #1 to 'assess' (document 1 has no codes table)")
+    end)
+  end)
+
+  describe("order()", function()
+    -- Documents as a corpus loads them: in file-name order, with the
+    -- manifest's row (manifest_row) and attributes.
+    local function doc(id, row, attrs) return { id = id, manifest_row = row, attributes = attrs or {} } end
+    local function ids(docs)
+      local out = {}
+      for i, d in ipairs(docs) do out[i] = d.id end
+      return out
+    end
+    local LOADED = {
+      doc("fg-1.vtt", 3, { date = "2024-05-14" }),
+      doc("int-1.txt", 1, { date = "2024-03-14" }),
+      doc("int-2.txt", 4, { date = "2024-03-14" }),   -- same day as int-1, a later row
+      doc("int-3.txt", 2, { date = "2024-04-02" }),
+      doc("notes.txt", nil, {}),                      -- not in the manifest
+    }
+
+    it("orders by date when there is one; ties by manifest row; no date last", function()
+      local docs, by, how = saturation.order(LOADED)
+      assert.are.same({ "int-1.txt", "int-2.txt", "int-3.txt", "fg-1.vtt", "notes.txt" }, ids(docs))
+      assert.are.equal("date", by)
+      assert.are.equal("documents by date; ties and the 1 without a date (placed last) by "
+        .. "manifest row, then file name", how)
+    end)
+
+    it("orders by manifest row without dates, documents not in it last", function()
+      local undated = {}
+      for i, d in ipairs(LOADED) do undated[i] = doc(d.id, d.manifest_row) end
+      local docs, by = saturation.order(undated)
+      assert.are.same({ "int-1.txt", "int-3.txt", "fg-1.vtt", "int-2.txt", "notes.txt" }, ids(docs))
+      assert.are.equal("manifest", by)
+    end)
+
+    it("keeps the order loaded with 'name', and when there is no manifest", function()
+      local loaded = { "fg-1.vtt", "int-1.txt", "int-2.txt", "int-3.txt", "notes.txt" }
+      assert.are.same(loaded, ids((saturation.order(LOADED, "name"))))
+      local plain = {}
+      for i, id in ipairs(loaded) do plain[i] = doc(id) end
+      local docs, by = saturation.order(plain)
+      assert.are.same(loaded, ids(docs))
+      assert.are.equal("name", by)
+    end)
+
+    it("orders numbers as numbers", function()
+      local docs = saturation.order({ doc("a", 1, { wave = "10" }), doc("b", 2, { wave = "9" }),
+                                      doc("c", 3, { wave = "9.5" }) }, "wave")
+      assert.are.same({ "b", "c", "a" }, ids(docs))
+    end)
+
+    it("says when dates are not written YYYY-MM-DD", function()
+      local _, _, how = saturation.order({ doc("a", 1, { date = "14/03/2024" }),
+                                           doc("b", 2, { date = "02/04/2024" }) })
+      assert.are.equal("documents by date (compared as text: write dates as YYYY-MM-DD); ties by "
+        .. "manifest row, then file name", how)
+    end)
+
+    it("names the attributes there are when no document has the one asked for", function()
+      local docs, err = saturation.order(LOADED, "wave")
+      assert.is_nil(docs)
+      assert.are.equal("no document has a value for 'wave' (attributes: date)", err)
+    end)
+
+    it("leaves its argument as it was", function()
+      local before = ids(LOADED)
+      saturation.order(LOADED)
+      assert.are.same(before, ids(LOADED))
     end)
   end)
 

@@ -96,6 +96,15 @@ describe("thematic.stem_counts()", function()
                                                       { stopwords = true }))
   end)
 
+  it("counts only opts.from..opts.to, leaving out tokens that start in opts.skip", function()
+    -- bytes 13-20 are "[laughs]", 31-40 "(laughter)", as a segment's marks
+    local text = "P1: We paid [laughs] for apps (laughter) twice."
+    local opts = { from = 5, to = #text - 7, skip = { 13, 20, 31, 40 } }
+    local counts, words = thematic.stem_counts(text, "en", opts)
+    assert.same({ we = 1, paid = 1, ["for"] = 1, app = 1 }, counts)
+    assert.equal(thematic.word_count(text, opts), words)
+  end)
+
   it("agrees with stemming each token in Lua", function()
     local text = "Face-to-face clinics kept the patients' trust; remote clinics didn't."
     local expect = {}

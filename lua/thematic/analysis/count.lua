@@ -19,8 +19,18 @@ local core = require "thematic.core"
 
 local M = {}
 
---- Value of a grouping attribute for a segment.
-local function group_value(seg, attr)
+--- The group names `group_value` gives a segment that has no value for
+-- the attribute: a group of their own in the counts, but not a group of
+-- people (keyness never picks it as its default target).
+M.NO_VALUE = { ["(not recorded)"] = true, ["(no speaker)"] = true, ["(unattributed)"] = true }
+
+--- The group a segment counts in for one grouping attribute: `document`,
+-- `speaker`, `participant`, an attribute of the document or participant,
+-- or a field of the segment itself (`section`, `role`).
+-- @tparam table seg a corpus segment
+-- @tparam string attr
+-- @treturn string the value, or one of `NO_VALUE` when the segment has none
+function M.group_value(seg, attr)
   if attr == "document" then return seg.document end
   if attr == "speaker" then return seg.participant or seg.speaker or "(no speaker)" end
   if attr == "participant" then return seg.participant or "(unattributed)" end
@@ -33,6 +43,7 @@ local function group_value(seg, attr)
   if v == nil or v == "" then return "(not recorded)" end
   return tostring(v)
 end
+local group_value = M.group_value
 
 
 local function new_group(values)

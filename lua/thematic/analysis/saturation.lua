@@ -2,7 +2,8 @@
 -- to assess and report thematic saturation in qualitative research",
 -- PLoS ONE 15(5): e0232076.
 --
--- Documents are taken in the order given (the order of data collection).
+-- Documents are taken in the order given (the order of data collection;
+-- `order` puts a corpus's documents in it).
 -- The base is the set of codes in documents 1..b. A run of r documents
 -- starting at document s covers s..s+r-1; its new information is the
 -- number of codes first seen in the run (absent from documents 1..s-1).
@@ -19,9 +20,9 @@
 
 local csv = require "thematic.analysis.csv"
 
-local type, pairs, ipairs, tostring = type, pairs, ipairs, tostring
-local mtype = math.type
-local format = string.format
+local type, pairs, ipairs, tostring, tonumber = type, pairs, ipairs, tostring, tonumber
+local mtype, huge = math.type, math.huge
+local format, find, concat, sort = string.format, string.find, table.concat, table.sort
 
 local M = {}
 
@@ -59,7 +60,8 @@ end
 --   codes in the base; `first`/`last` are 1-based document positions;
 --   `point` is nil when saturation is not reached; `new_per_document[i]` is
 --   the number of codes first seen in document i and `cumulative[i]` the
---   number of distinct codes in documents 1..i.
+--   number of distinct codes in documents 1..i; `documents[i]` =
+--   `{id=, new=, cumulative=}` says the same of document i by its id.
 -- @treturn[2] nil
 -- @treturn[2] string when there are fewer than base + run documents, or
 --   the base has no codes (the ratio would divide by zero)
@@ -115,7 +117,12 @@ function M.assess(docs, opts)
       point = format("%d+%d", s - 1, r)
     end
   end
+  local documents = {}
+  for i = 1, n do
+    documents[i] = { id = docs[i].id, new = new_per_document[i], cumulative = cumulative[i] }
+  end
   return {
+    documents = documents,
     base_size = b,
     run_length = r,
     threshold = threshold,
@@ -126,6 +133,103 @@ function M.assess(docs, opts)
     new_per_document = new_per_document,
     cumulative = cumulative,
   }
+end
+
+--- Put documents in the order their data were collected, for @{assess}.
+--
+-- `by` = `"name"`: as loaded (the files in the order given, a folder's
+-- files by name); `"manifest"`: by the row of the manifest that lists them
+-- (`doc.manifest_row`); any other string: by that attribute
+-- (`doc.attributes[by]`), numerically when every value is a number, else
+-- as text (ISO dates, YYYY-MM-DD, sort right as text). Ties, and
+-- documents without a value or a manifest row (placed after the others),
+-- keep manifest row order, then the order loaded. Without `by`: `date`
+-- when any document has one, else `manifest` when any has a manifest row,
+-- else `name`.
+-- @tparam table documents array of `{id=, attributes=, manifest_row=}` as
+--   loaded (a corpus's `documents`)
+-- @tparam[opt] string by
+-- @treturn table a new array of the same documents, in order
+-- @treturn string the order used: `"name"`, `"manifest"` or the attribute
+-- @treturn string how, as a sentence for a table ("documents by date, …")
+-- @treturn[2] nil
+-- @treturn[2] string when no document has the attribute `by`
+-- @usage
+-- local docs, by, how = saturation.order(corpus.documents)
+function M.order(documents, by)
+  if type(documents) ~= "table" then
+    error("bad argument #1 to 'order' (table expected, got " .. type(documents) .. ")", 2)
+  end
+  if by ~= nil and type(by) ~= "string" then
+    error("bad argument #2 to 'order' (string expected, got " .. type(by) .. ")", 2)
+  end
+  local function value(doc, attr)
+    local v = doc.attributes and doc.attributes[attr]
+    if v == nil or v == "" then return nil end
+    return v
+  end
+  local any_row, any_date = false, false
+  for _, doc in ipairs(documents) do
+    any_row = any_row or doc.manifest_row ~= nil
+    any_date = any_date or value(doc, "date") ~= nil
+  end
+  if by == nil then
+    by = any_date and "date" or any_row and "manifest" or "name"
+  end
+  -- each document's sort key: its value (or nil), manifest row, position
+  local keys, missing, numeric, slashed = {}, 0, true, false
+  for i, doc in ipairs(documents) do
+    local v
+    if by ~= "name" and by ~= "manifest" then
+      v = value(doc, by)
+      if v == nil then missing = missing + 1
+      else
+        v = tostring(v)
+        numeric = numeric and tonumber(v) ~= nil
+        -- 14/03/2024 or 3.14.24: text order is not date order
+        slashed = slashed or find(v, "^%d%d?[/.-]%d%d?[/.-]%d") ~= nil
+      end
+    end
+    keys[doc] = { value = v, row = by ~= "name" and doc.manifest_row or huge, at = i }
+  end
+  if missing == #documents and by ~= "name" and by ~= "manifest" then
+    local names, seen = {}, {}
+    for _, doc in ipairs(documents) do
+      for k in pairs(doc.attributes or {}) do
+        if not seen[k] then seen[k] = true; names[#names + 1] = k end
+      end
+    end
+    sort(names)
+    return nil, format("no document has a value for '%s' (attributes: %s)", by,
+      #names > 0 and concat(names, ", ") or "none")
+  end
+  local ordered = {}
+  for i, doc in ipairs(documents) do ordered[i] = doc end
+  sort(ordered, function(x, y)
+    local a, b = keys[x], keys[y]
+    if a.value ~= b.value then
+      if a.value == nil or b.value == nil then return b.value == nil end
+      if numeric then
+        local na, nb = tonumber(a.value), tonumber(b.value)
+        if na ~= nb then return na < nb end
+      else
+        return a.value < b.value
+      end
+    end
+    if a.row ~= b.row then return a.row < b.row end
+    return a.at < b.at
+  end)
+  local how
+  if by == "name" then
+    how = "documents in the order loaded (file names)"
+  elseif by == "manifest" then
+    how = "documents in manifest order (rows); documents not in the manifest last, by file name"
+  else
+    how = format("documents by %s%s; ties%s by manifest row, then file name", by,
+      numeric and "" or slashed and " (compared as text: write dates as YYYY-MM-DD)" or "",
+      missing > 0 and format(" and the %d without a %s (placed last)", missing, by) or "")
+  end
+  return ordered, by, how
 end
 
 --- Build the ordered document list from a `document,code` table.

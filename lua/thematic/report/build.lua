@@ -45,9 +45,8 @@ local function sorted_keys(t)
   return k
 end
 
-local function summary(coded, by)
+local function summary(coded, by, docs)
   local cb = coded.codebook
-  local docs = coded.corpus and coded.corpus.documents or {}
   local words, people, groups = 0, {}, {}
   local doc_words, doc_people = {}, {}
   for _, e in ipairs(coded.segments) do
@@ -104,9 +103,9 @@ local function codes_info(cb)
   return out
 end
 
--- Codes present (own non-negated hits) per document, in corpus order.
-local function saturation_data(coded, opts)
-  local docs = coded.corpus and coded.corpus.documents or {}
+-- Codes present (own non-negated hits) per document, docs in the order
+-- saturation.order gave them.
+local function saturation_data(coded, so, docs)
   local present = {}
   for _, e in ipairs(coded.segments) do
     local set = present[e.segment.document] or {}
@@ -120,9 +119,6 @@ local function saturation_data(coded, opts)
     list[i] = { id = d.id, codes = present[d.id] or {} }
     ids[i] = d.id
   end
-  local so = {}
-  for k, v in pairs(M.saturation_defaults) do so[k] = v end
-  for k, v in pairs(opts.saturation or {}) do so[k] = v end
   -- the curve is drawn whatever the verdict
   local seen, cum, new = {}, {}, {}
   local distinct = 0
@@ -135,7 +131,7 @@ local function saturation_data(coded, opts)
     new[i], cum[i] = k, distinct
   end
   local out = { documents = ids, new = new, cumulative = cum, base = so.base, run = so.run,
-                threshold = so.threshold }
+                threshold = so.threshold, order = so.order, order_note = so.order_note }
   local r, err = saturation.assess(list, so)
   if not r then
     out.message = err
@@ -232,10 +228,11 @@ local function method(data, opts)
     .. "short, explicit statements over long, reflective ones."
   if data.saturation and not data.saturation.message then
     p[#p + 1] = format("Saturation follows Guest, Namey & Chen (2020): a base of %d documents, "
-      .. "runs of %d, and a threshold of %d%% new codes, with documents in the order loaded. It "
+      .. "runs of %d, and a threshold of %d%% new codes, with %s. It "
       .. "counts codebook codes, which are fixed in advance, so it says when the dictionary stops "
       .. "finding new codes, not when the analysis has enough data.", data.saturation.base,
-      data.saturation.run, math.floor(data.saturation.threshold * 100 + 0.5))
+      data.saturation.run, math.floor(data.saturation.threshold * 100 + 0.5),
+      data.saturation.order_note)
   end
   return p
 end
@@ -245,7 +242,9 @@ end
 -- @tparam[opt] table opts `by` (attribute to compare groups by; default
 --   "group", else "role", else "document"), `quotes` (per code, default
 --   3), `title`, `date` (string shown as the report date; default today,
---   `false` for none), `saturation` (`base`, `run`, `threshold`),
+--   `false` for none), `saturation` (`base`, `run`, `threshold`, `order`:
+--   how documents are ordered, as `thematic.analysis.saturation.order`
+--   takes it; by default date, else manifest rows, else file names),
 --   `include_interviewer` (say in the method note that interviewer turns
 --   were coded: pass what you passed to `coding.code`)
 -- @treturn table `{title=, date=, by=, groups=, summary=, codes=, counts=,
@@ -262,10 +261,18 @@ function M.build(coded, opts)
   local cb = coded.codebook
   local by = choose_by(coded, opts.by)
   local data = { by = by }
+  -- one order, saturation's, for the saturation curve and the document list
+  local so = {}
+  for k, v in pairs(M.saturation_defaults) do so[k] = v end
+  for k, v in pairs(opts.saturation or {}) do so[k] = v end
+  local docs, order_by, order_note = saturation.order(coded.corpus and coded.corpus.documents or {},
+                                                      so.order)
+  if not docs then error(format("bad argument #2 to 'build' (saturation.order: %s)", order_by), 2) end
+  so.order, so.order_note = order_by, order_note
   data.title = opts.title or ("Thematic report: " .. (cb.title or cb.name or "codebook"))
   if opts.date == nil then data.date = os.date("%Y-%m-%d")
   elseif opts.date then data.date = tostring(opts.date) end
-  data.summary = summary(coded, by)
+  data.summary = summary(coded, by, docs)
   data.codes = codes_info(cb)
 
   local rows, keys = count.count(coded, { by })
@@ -310,7 +317,7 @@ function M.build(coded, opts)
     if any then data.valence[#data.valence + 1] = row end
   end
 
-  data.saturation = saturation_data(coded, opts)
+  data.saturation = saturation_data(coded, so, docs)
   data.cooccurrence = cooccurrence(coded, cb)
   data.quotes = quotes.best(coded, { n = opts.quotes or 3 })
   for _, entry in ipairs(data.quotes) do

@@ -295,7 +295,7 @@ local function saturation_section(out, data)
       title = "Cumulative number of codes found, document by document",
       desc = "Line: distinct codes with hits in documents 1 to n; light bars: codes first seen in document n.",
     }, "</div><figcaption>Line: distinct codes found so far; light bars: codes first found in that ",
-      "document. Documents are in the order loaded (see “The material”).</figcaption></figure>")
+      "document. Order: ", esc(s.order_note or "as loaded"), " (see “The material”).</figcaption></figure>")
   end
   if s.message then
     add(out, '<p class="note">No saturation verdict: ', esc(s.message), ".</p>")
