@@ -534,6 +534,41 @@ describe("bin/thematic analyses", function()
       assert.equal("cardiometabolic specialist", keyness("--include-interviewer").target)
     end)
 
+    it("rolls codes up into their themes, as count does", function()
+      local found = terms_of(keyness("--terms codes --target pharmacy --min-count 0 --top 100000"))
+      local theme, codes = found.trust, 0
+      assert.is_not_nil(theme)
+      for term, r in pairs(found) do
+        if term:find("^trust/") then codes = codes + r.target_count + r.reference_count end
+      end
+      assert.is_true(codes > 0)
+      assert.equal(codes, theme.target_count + theme.reference_count)
+    end)
+
+    it("stems and leaves out stop words in the language asked for", function()
+      -- Snowball's French stemmer leaves "appointments" whole but for its
+      -- plural (English: "appoint"); "the" is only an English stop word
+      local en = terms_of(keyness("--target pharmacy --min-count 0 --top 100000"))
+      local fr = terms_of(keyness("--target pharmacy --min-count 0 --top 100000 -l fr"))
+      assert.is_nil(en.the)
+      assert.is_not_nil(fr.the)
+      assert.is_not_nil(en.appoint)
+      assert.is_nil(fr.appoint)
+      assert.is_not_nil(fr.appointment)
+      local kept = terms_of(keyness("--target pharmacy --min-count 0 --top 100000 --keep-stopwords"))
+      assert.is_not_nil(kept.the)
+      local _, code, err = run("keyness samples/transcripts --by group -l klingon")
+      assert.equal(2, code)
+      assert.truthy(err:find("unknown language 'klingon' (available: arabic,", 1, true), err)
+    end)
+
+    it("groups by several attributes, as count does", function()
+      local res = keyness("--by group,type --target 'pharmacy | interview' --top 1")
+      assert.equal("pharmacy | interview", res.target)
+      local rows = res.rows
+      assert.is_true(rows[1].target_total > 0 and rows[1].target_total < 3249)
+    end)
+
     it("keeps text with no value in the reference, and says so", function()
       local out, code = run("keyness samples/transcripts --by group --include-interviewer --format table")
       assert.equal(0, code)
