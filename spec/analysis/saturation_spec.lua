@@ -56,6 +56,17 @@ describe("thematic.analysis.saturation", function()
       assert.are.same({ 20, 29, 34, 37, 39, 41, 42, 42, 43, 43, 43, 43 }, r.cumulative)
     end)
 
+    it("gives the same curve as curve(), which needs no minimum of documents", function()
+      local r = assert(saturation.assess(GUEST))
+      local new, cum = saturation.curve(GUEST)
+      assert.are.same(r.new_per_document, new)
+      assert.are.same(r.cumulative, cum)
+      new, cum = saturation.curve({ GUEST[1], GUEST[2] })
+      assert.are.same({ { 20, 9 }, { 20, 29 } }, { new, cum })
+      assert.has_error(function() saturation.curve({ 1 }) end,
+        "bad argument #1 to 'curve' (document 1 is not a table)")
+    end)
+
     it("counts a threshold of exactly 5% as reached", function()
       -- base of 20 codes; one new code in the run = 1/20 = 0.05
       local r = assert(saturation.assess(docs_with({ 5, 5, 5, 5, 1, 0 })))

@@ -49,6 +49,40 @@ local function check_int(v, name, min)
   end
 end
 
+-- New and cumulative codes per document; `fname` names the caller in errors.
+local function curve(docs, fname)
+  local seen, distinct = {}, 0
+  local new_per_document, cumulative = {}, {}
+  for i = 1, #docs do
+    if type(docs[i]) ~= "table" then
+      error(format("bad argument #1 to '%s' (document %d is not a table)", fname, i), 3)
+    end
+    local new = 0
+    for code in pairs(codes_of(docs[i], i)) do
+      if not seen[code] then
+        seen[code] = true
+        new = new + 1
+      end
+    end
+    distinct = distinct + new
+    new_per_document[i] = new
+    cumulative[i] = distinct
+  end
+  return new_per_document, cumulative
+end
+
+--- The saturation curve alone, for any number of documents (a report
+-- draws it even when there are too few documents for a verdict).
+-- @tparam table docs as for @{assess}
+-- @treturn table `new_per_document`
+-- @treturn table `cumulative`
+function M.curve(docs)
+  if type(docs) ~= "table" then
+    error("bad argument #1 to 'curve' (table expected, got " .. type(docs) .. ")", 2)
+  end
+  return curve(docs, "curve")
+end
+
 --- Assess saturation.
 -- @tparam table docs ordered array of `{id=, codes={...}}` (`codes` is an
 --   array of code names or a set `{code=true}`)
@@ -82,23 +116,7 @@ function M.assess(docs, opts)
       .. tostring(threshold) .. ")", 2)
   end
   local n = #docs
-  local seen, distinct = {}, 0
-  local new_per_document, cumulative = {}, {}
-  for i = 1, n do
-    if type(docs[i]) ~= "table" then
-      error("bad argument #1 to 'assess' (document " .. i .. " is not a table)", 2)
-    end
-    local new = 0
-    for code in pairs(codes_of(docs[i], i)) do
-      if not seen[code] then
-        seen[code] = true
-        new = new + 1
-      end
-    end
-    distinct = distinct + new
-    new_per_document[i] = new
-    cumulative[i] = distinct
-  end
+  local new_per_document, cumulative = curve(docs, "assess")
   if n < b + r then
     return nil, format("saturation needs at least base + run = %d + %d = %d documents; got %d",
       b, r, b + r, n)

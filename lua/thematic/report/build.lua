@@ -120,16 +120,7 @@ local function saturation_data(coded, so, docs)
     ids[i] = d.id
   end
   -- the curve is drawn whatever the verdict
-  local seen, cum, new = {}, {}, {}
-  local distinct = 0
-  for i, d in ipairs(list) do
-    local k = 0
-    for _, code in ipairs(sorted_keys(d.codes)) do
-      if not seen[code] then seen[code] = true; k = k + 1 end
-    end
-    distinct = distinct + k
-    new[i], cum[i] = k, distinct
-  end
+  local new, cum = saturation.curve(list)
   local out = { documents = ids, new = new, cumulative = cum, base = so.base, run = so.run,
                 threshold = so.threshold, order = so.order, order_note = so.order_note }
   local r, err = saturation.assess(list, so)
