@@ -169,7 +169,8 @@ FUZZ_C_TARGETS  = tokenize normalize matcher lexicon transcript
 FUZZ_LUA_TARGETS = codebook_yaml codebook_liwc codebook_wordstat \
   codebook_lexicoder codebook_yoshikoder codebook_qdc codebook_csv \
   transcript_txt transcript_vtt transcript_srt transcript_docx \
-  transcript_csv participants abstracts_ris abstracts_medline abstracts_bibtex count
+  transcript_csv participants abstracts_ris abstracts_medline abstracts_bibtex count \
+  stem_counts
 FUZZ_TARGETS    = $(FUZZ_C_TARGETS) $(FUZZ_LUA_TARGETS)
 FUZZ_FLAGS_C    = -O1 -g -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

@@ -149,6 +149,48 @@ T.count = function(data)
   end
 end
 
+-- stem_counts of a byte range with skip ranges (transcription marks)
+-- against the same counts made in Lua from tokens(): the first three bytes
+-- choose the language, the range and up to three skip ranges.
+local core = require "thematic.core"
+
+T.stem_counts = function(data)
+  local b1, b2, b3 = data:byte(1, 3)
+  b1, b2, b3 = b1 or 0, b2 or 0, b3 or 0
+  local lang = ({ "english", "none", "french", "hindi" })[b1 % 4 + 1]
+  local from = 1 + (b1 >> 2) % 8
+  local to = math.max(#data - b2 % 8, from - 1)   -- (a negative `to` is from the end for sub)
+  local skip, at = {}, from + b3 % 5
+  for _ = 1, (b3 >> 3) % 4 do
+    local stop = math.min(at + (b3 >> 5) + 1, to)
+    if at > stop then break end
+    skip[#skip + 1], skip[#skip + 2] = at, stop
+    at = stop + 2 + b2 % 3
+  end
+  local counts, words = core.stem_counts(data, lang, { from = from, to = to, skip = skip })
+  local want, nwords, k = {}, 0, 1
+  for _, t in ipairs(core.tokens(data:sub(from, to))) do
+    local start = t.start + from - 1
+    while skip[k] and skip[k + 1] < start do k = k + 2 end
+    if t.kind == "word" and not (skip[k] and skip[k] <= start) then
+      local term = lang == "none" and core.normalize(t.text) or core.stem(t.text, lang)
+      want[term] = (want[term] or 0) + 1
+      nwords = nwords + 1
+    end
+  end
+  if words ~= nwords then
+    error(format("mismatch: stem_counts says %d words, tokens() gives %d", words, nwords), 0)
+  end
+  for term, n in pairs(want) do
+    if counts[term] ~= n then
+      error(format("mismatch: %q counted %s times, tokens() gives %d", term, tostring(counts[term]), n), 0)
+    end
+  end
+  for term in pairs(counts) do
+    if not want[term] then error(format("mismatch: %q counted, not in tokens()", term), 0) end
+  end
+end
+
 T.participants = function(data)
   local p, err = participants.parse(data, "fuzz")
   if not p then return check_message(err, "fuzz") end

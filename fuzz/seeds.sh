@@ -105,8 +105,9 @@ for f in $(files '*.txt' '*.md'); do
   case "$f" in *.medline.txt) add abstracts_medline "$f" ;; *) add transcript_txt "$f" ;; esac
 done
 for f in $(files '*.txt' '*.md' '*.vtt' '*.srt'); do
-  case "$f" in *.medline.txt) ;; */transcripts/*|*/cli/*) add count "$f" ;; esac
+  case "$f" in *.medline.txt) ;; */transcripts/*|*/cli/*) add count "$f"; add stem_counts "$f" ;; esac
 done
+add stem_counts bench/multilingual.txt
 for f in $(files '*.vtt'); do add transcript_vtt "$f"; done
 for f in $(files '*.srt'); do add transcript_srt "$f"; done
 for f in $(files '*.docx' '*.qdpx'); do add transcript_docx "$f"; done
