@@ -96,6 +96,31 @@ describe("bin/thematic", function()
       os.execute("rm -rf " .. d)
     end)
 
+    it("refuses a number of jobs that is not a whole number of at least 1", function()
+      -- --jobs 1.5 used to count 5 of the 14 sample files and exit 0
+      for _, bad in ipairs({ "1.5", "abc", "0" }) do
+        local o, c, e = run("count samples/transcripts --format csv --jobs " .. bad)
+        assert.equal(2, c, bad)
+        assert.equal("", o)
+        assert.truthy(e:find("thematic: --jobs wants a whole number of at least 1, not '" .. bad .. "'",
+          1, true), e)
+      end
+      local _, c, e = run("quotes samples/transcripts -n 2.5")
+      assert.equal(2, c)
+      assert.truthy(e:find("-n wants a whole number of at least 1, not '2.5'", 1, true), e)
+    end)
+
+    it("gives each --by attribute its own CSV column, one named group too", function()
+      local o, c = run("count samples/transcripts --by group,type --format csv --jobs 1")
+      assert.equal(0, c)
+      local header = o:match("^([^\r\n]*)")
+      assert.equal("code,label,theme,valence,group,by:group,type,hits,negated,segments,words,"
+        .. "per_1000,participants,participants_total", header)
+      local r = csv_rows(o)[1]
+      assert.same({ "cardiometabolic specialist | interview", "cardiometabolic specialist", "interview" },
+        { r.group, r["by:group"], r.type })
+    end)
+
     it("checks the manifest against every file, not one worker's or shard's share", function()
       -- samples/transcripts/manifest.csv lists each of its files: no warning
       -- in one process, and none in workers or shards that read only some
