@@ -601,6 +601,31 @@ static int l_realpath(lua_State *L) {
   return 1;
 }
 
+/* temp_dir() -> the path of a new directory that only this user may enter
+   (mkdtemp, mode 0700, under $TMPDIR or /tmp), or fail and a message. For
+   text read from standard input, which may be an interview: a file in a
+   world-readable /tmp would show it to every user of the machine. */
+static int l_temp_dir(lua_State *L) {
+  static const char name[] = "/thematic-XXXXXX";
+  const char *base = getenv("TMPDIR");
+  luaL_Buffer b;
+  size_t blen, n;
+  char *t;
+  if (base == NULL || *base == '\0') base = "/tmp";
+  blen = strlen(base);
+  n = blen + sizeof name;   /* with the terminating 0 mkdtemp needs */
+  t = luaL_buffinitsize(L, &b, n);
+  memcpy(t, base, blen);
+  memcpy(t + blen, name, sizeof name);
+  if (mkdtemp(t) == NULL) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: cannot make a temporary folder (%s)", base, strerror(errno));
+    return 2;
+  }
+  luaL_pushresultsize(&b, n - 1);
+  return 1;
+}
+
 /*
 ** Reading a whole file: a box for the descriptor, closed when the call
 ** returns or raises (it is a to-be-closed slot), so an out-of-memory
@@ -1729,6 +1754,7 @@ static const luaL_Reg core_funcs[] = {
   {"word_count", l_word_count},
   {"utf8_check", l_utf8_check},
   {"realpath", l_realpath},
+  {"temp_dir", l_temp_dir},
   {"read_file", l_read_file},
   {"fork", l_fork},
   {"ncpus", l_ncpus},

@@ -394,6 +394,32 @@ describe("bin/thematic reading standard input", function()
     assert.equal(0, code)
     assert.matches("\naccess/cost,Data cost,access,barrier,[^,]+,1,0,1,5,", out)
   end)
+
+  -- the temporary copies of standard input made before, each left behind
+  local function copies()
+    local p = io.popen("ls -d ${TMPDIR:-/tmp}/thematic-[A-Za-z0-9]?????? 2>/dev/null")
+    local n = 0
+    for _ in p:lines() do n = n + 1 end
+    p:close()
+    return n
+  end
+
+  it("reads a WebVTT file as WebVTT, as document stdin.vtt, and leaves no copy", function()
+    local vtt = "samples/transcripts/interview-09-cardiologist.vtt"
+    local f = assert(io.open(vtt, "rb"))
+    local text = f:read("a")
+    f:close()
+    local before = copies()
+    local piped, code, err = run("count - --by document --format csv --jobs 1", text)
+    assert.equal(0, code, err)
+    local direct = run("count " .. vtt .. " --by document --format csv --jobs 1")
+    assert.equal(direct:gsub("interview%-09%-cardiologist%.vtt", "stdin.vtt"), piped)
+    assert.equal(before, copies())
+    -- and none after a run that fails either
+    local _, c2 = run("count - --format csv --jobs 1 -o /nonexistent-dir/out.csv", text)
+    assert.equal(1, c2)
+    assert.equal(before, copies())
+  end)
 end)
 
 describe("bin/thematic analyses", function()

@@ -60,11 +60,17 @@ local function source_named(p, name)
   for _, s in ipairs(p.sources) do if s.name == name then return s end end
 end
 
--- A .qdpx from entries; returns its path.
+-- A .qdpx from entries; returns its path (removed when the file's specs end).
+local made = {}
+teardown(function()
+  for _, p in ipairs(made) do os.remove(p) end
+end)
+
 local function make_qdpx(entries)
   local zip = require "thematic.zip"
   local p = tmpname(".qdpx")
   assert(zip.write(p, entries))
+  made[#made + 1] = p
   return p
 end
 
@@ -444,6 +450,7 @@ describe("thematic.refiqda", function()
       local p = assert(refiqda.import((function()
         local out = tmpname(".qdpx")
         assert(refiqda.export(coded, out, { date = DATE }))
+        made[#made + 1] = out
         return out
       end)()))
       -- drop the codes of the first selection of p01

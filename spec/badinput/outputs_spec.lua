@@ -34,6 +34,7 @@ describe("safe outputs", function()
     end)
 
     local d = evil_study()
+    teardown(function() H.rmdir(d) end)
     local cb = " -c " .. d .. "/cb.yml"
     for _, cmd in ipairs {
       "count " .. d .. cb .. " --by group --format csv --jobs 1",

@@ -41,7 +41,9 @@ function launch(exe) {
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--disable-extensions', '--hide-scrollbars', '--user-data-dir=' + profile,
     '--remote-debugging-port=0', 'about:blank'];
-  const proc = spawn(exe, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // its own process group, so that its helper processes (zygote, renderer)
+  // are stopped with it and no longer write into the profile
+  const proc = spawn(exe, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error('chromium did not start in 20 s')), 20000);
@@ -160,9 +162,13 @@ async function main() {
     cdp.ws.close();
   } finally {
     const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
+    try { process.kill(-proc.pid, 'SIGTERM'); } catch (e) { proc.kill('SIGTERM'); }
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
-    try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* left in tmp */ }
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch (e) {
+      process.stderr.write('check.js: could not remove ' + profile + ': ' + e.message + '\n');
+    }
   }
   process.stdout.write(JSON.stringify(result) + '\n');
   process.exitCode = result.ok ? 0 : 1;
