@@ -441,6 +441,70 @@ function Codebook:write(path, fmt)
   return require("thematic.output").write_atomic(path, text, self.source and { self.source })
 end
 
+-- A pattern as it matches: each element's kind and value.
+local function pattern_signature(p)
+  local parts = {}
+  for i, e in ipairs(p.elements) do parts[i] = e[1] .. "=" .. tostring(e[2]) end
+  return concat(parts, " ")
+end
+
+local function signatures(list)
+  local out = {}
+  for i, p in ipairs(list) do out[i] = pattern_signature(p) end
+  sort(out)
+  return concat(out, "\n")
+end
+
+local KEPT_FIELDS = { "label", "definition", "inclusion", "exclusion", "valence", "negated_to" }
+
+--- What writing the codebook in a format and reading it back would lose
+-- or change, worked out by doing it: the dictionary formats (LIWC,
+-- WordStat, Lexicoder, CSV) keep codes and patterns but not labels,
+-- valence or `negated_to`, and read their words exactly, not as stems.
+-- @tparam string fmt a format of `formats`
+-- @treturn table array of what changes, e.g. "valence in 35 of 52 codes"
+--   (empty: nothing is lost)
+-- @treturn[2] nil
+-- @treturn[2] string when the codebook cannot be written in that format
+function Codebook:losses(fmt)
+  local text, err = self:write(nil, fmt)
+  if not text then return nil, err end
+  local back, perr = M.parse(text, fmt, "(" .. tostring(fmt) .. ")")
+  if not back then return nil, perr end
+  local changed, order, ncodes = {}, {}, 0
+  local function note(what)
+    if not changed[what] then order[#order + 1] = what end
+    changed[what] = (changed[what] or 0) + 1
+  end
+  for code in self:codes() do
+    ncodes = ncodes + 1
+    local other = back:find(code.path)
+    if not other then
+      note("the code's path")
+    else
+      for _, f in ipairs(KEPT_FIELDS) do
+        if code[f] ~= other[f] then note(f) end
+      end
+      if signatures(code.patterns) ~= signatures(other.patterns) then
+        note("how the patterns match")
+      end
+      if signatures(code.except) ~= signatures(other.except) then note("the exclusions") end
+    end
+  end
+  local out = {}
+  for _, what in ipairs(order) do
+    out[#out + 1] = format("%s in %d of %d codes", what, changed[what], ncodes)
+  end
+  if self.language ~= back.language then
+    out[#out + 1] = format("the language (%s becomes %s)", tostring(self.language), tostring(back.language))
+  end
+  local a, b = self.negation or {}, back.negation or {}
+  if a.window ~= b.window or concat(a.cues or {}, " ") ~= concat(b.cues or {}, " ") then
+    out[#out + 1] = "the negation settings (window, cues)"
+  end
+  return out
+end
+
 local function copy_elements(elements)
   local out = {}
   for i, e in ipairs(elements) do out[i] = e[2] and { e[1], e[2] } or { e[1] } end
