@@ -110,6 +110,16 @@ describe("bin/thematic", function()
       assert.truthy(e:find("-n wants a whole number of at least 1, not '2.5'", 1, true), e)
     end)
 
+    it("warns when nothing counted has a value for a --by attribute", function()
+      for _, jobs in ipairs({ 1, 2 }) do
+        local _, c, e = run("count samples/transcripts --by gruop --format csv --jobs " .. jobs)
+        assert.equal(0, c)
+        assert.truthy(e:find("warning: --by gruop: nothing counted has a value for it", 1, true), e)
+      end
+      local _, _, e = run("count samples/transcripts --by group,type --format csv --jobs 1")
+      assert.equal("", e)
+    end)
+
     it("gives each --by attribute its own CSV column, one named group too", function()
       local o, c = run("count samples/transcripts --by group,type --format csv --jobs 1")
       assert.equal(0, c)
