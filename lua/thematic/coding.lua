@@ -14,6 +14,17 @@
 
 local M = {}
 
+--- Raises the usual "bad argument" error unless `coded` is what `code`
+-- returns. For the analyses that take one (count, kwic, quotes).
+-- @tparam any coded
+-- @tparam string fname the calling function's name, for the message
+function M.check_coded(coded, fname)
+  if type(coded) ~= "table" or type(coded.segments) ~= "table" or type(coded.codebook) ~= "table" then
+    error(string.format("bad argument #1 to '%s' (coded corpus expected, got %s)", fname,
+      type(coded) == "table" and "a table without segments and codebook" or type(coded)), 3)
+  end
+end
+
 --- Who said a segment, as analyses count people: the participant id, or
 -- the speaker label within its document when the participants file does
 -- not know them ("Speaker 1" of one file is not "Speaker 1" of another).

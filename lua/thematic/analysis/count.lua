@@ -395,6 +395,16 @@ end
 -- @treturn table rows (see `rows`)
 -- @treturn table group keys
 function M.count(coded, by)
+  require("thematic.coding").check_coded(coded, "count")
+  if by ~= nil and type(by) ~= "table" then
+    error(format("bad argument #2 to 'count' (array of attribute names expected, got %s; "
+      .. "write { \"%s\" })", type(by), tostring(by)), 2)
+  end
+  for i, attr in ipairs(by or {}) do
+    if type(attr) ~= "string" then
+      error(format("bad argument #2 to 'count' (attribute %d is a %s, not a name)", i, type(attr)), 2)
+    end
+  end
   return M.rows(M.merge(M.partials(coded, by or {})), coded.codebook)
 end
 

@@ -4,6 +4,7 @@
 -- @module thematic.analysis.kwic
 
 local core = require "thematic.core"
+local coding = require "thematic.coding"
 
 local M = {}
 
@@ -19,9 +20,22 @@ end
 --   hits; false: leave them out; nil: both)
 -- @treturn table array of `{document=, speaker=, participant=, line=,
 --   time=, code=, left=, keyword=, right=, negated=}`
+-- @treturn[2] nil
+-- @treturn[2] string when `opts.code` names no code of the codebook
 function M.lines(coded, opts)
+  coding.check_coded(coded, "lines")
+  if opts ~= nil and type(opts) ~= "table" then
+    error(string.format("bad argument #2 to 'lines' (table expected, got %s)", type(opts)), 2)
+  end
   opts = opts or {}
   local window = opts.window or 5
+  if math.type(window) ~= "integer" or window < 0 then
+    error(string.format("bad argument #2 to 'lines' (window must be a whole number >= 0, got %s)",
+      tostring(window)), 2)
+  end
+  if opts.code ~= nil and not coded.codebook:find(opts.code) then
+    return nil, string.format("no code '%s' in the codebook", tostring(opts.code))
+  end
   local out = {}
   for _, e in ipairs(coded.segments) do
     local seg, text = e.segment, e.document.text

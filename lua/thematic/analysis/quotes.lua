@@ -228,11 +228,7 @@ local function pick(cands, n)
   return chosen
 end
 
-local function check_coded(coded, fname)
-  if type(coded) ~= "table" or type(coded.segments) ~= "table" or type(coded.codebook) ~= "table" then
-    error(format("bad argument #1 to '%s' (coded corpus expected)", fname), 3)
-  end
-end
+local check_coded = require("thematic.coding").check_coded
 
 local function options(opts, fname)
   if opts ~= nil and type(opts) ~= "table" then
