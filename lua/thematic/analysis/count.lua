@@ -608,8 +608,8 @@ function M.checker(codebook)
     if docs and docs.count > 0 then
       local seen = document_sets[docs.digest]
       if seen then
-        problem("document", format("%s: the same %d documents counted twice: also in %s",
-          where, docs.count, seen))
+        problem("document", format("%s: the same %d document%s counted twice: also in %s",
+          where, docs.count, docs.count > 1 and "s" or "", seen))
       else
         document_sets[docs.digest] = where
       end
