@@ -17,6 +17,7 @@ local function run(args, stdin)
 end
 
 local tmpdir = dofile("spec/helper.lua").tmpdir
+local slurp = dofile("spec/helper.lua").slurp
 
 local function csv_rows(text)
   local rows, header = {}, nil
@@ -260,6 +261,184 @@ describe("bin/thematic", function()
       local _, c, err = run("count --by")
       assert.equal(2, c)
       assert.matches("Try 'thematic %-%-help'", err)
+    end)
+  end)
+
+  describe("merge", function()
+    -- Parts of STUDY (two files: a.txt, b.txt) written to a temp folder:
+    -- part(d, "p1", "--shard 1/2") counts with CODEBOOK unless the options
+    -- give another -c.
+    local function part(d, name, options, codebook)
+      local path = d .. "/" .. name .. ".jsonl"
+      local _, c, e = run(("count %s -c %s --by group --format jsonl %s -o %s")
+        :format(STUDY, codebook or CODEBOOK, options, path))
+      assert.equal(0, c, e)
+      return path
+    end
+    local one = run("count " .. STUDY .. " -c " .. CODEBOOK .. " --by group --format csv --jobs 1")
+
+    it("refuses a document counted twice, naming it and both places", function()
+      local d = tmpdir()
+      local p1, p2 = part(d, "p1", "--shard 1/2"), part(d, "p2", "--shard 2/2")
+      local out, c, err = run(("merge %s %s %s -c %s --format csv"):format(p1, p1, p2, CODEBOOK))
+      assert.equal(1, c)
+      assert.equal("", out)
+      assert.equal(p1 .. ":1 (given again): document 'a.txt' counted twice: also in " .. p1 .. ":1\n"
+        .. "thematic: merge: nothing written (1 problem)\n", err)
+      -- the same shard under two names
+      local again = part(d, "again", "--shard 1/2")
+      out, c, err = run(("merge %s %s %s -c %s"):format(p1, p2, again, CODEBOOK))
+      assert.equal(1, c)
+      assert.equal("", out)
+      assert.truthy(err:find(again .. ":1: document 'a.txt' counted twice: also in " .. p1 .. ":1\n", 1, true), err)
+      os.execute("rm -rf " .. d)
+    end)
+
+    it("refuses a --one-partial shard, or the same documents, counted twice", function()
+      local d = tmpdir()
+      local p1, p2 = part(d, "p1", "--one-partial --shard 1/2"), part(d, "p2", "--one-partial --shard 2/2")
+      local out, c, err = run(("merge %s %s %s -c %s --format csv"):format(p1, p2, p1, CODEBOOK))
+      assert.equal(1, c)
+      assert.equal("", out)
+      assert.truthy(err:find(p1 .. ":1 (given again): shard 1/2 counted twice: also in " .. p1 .. ":1\n", 1, true),
+        err)
+      -- without shards, what each covers tells a second copy
+      local all = part(d, "all", "--one-partial")
+      os.execute("cp " .. all .. " " .. d .. "/copy.jsonl")
+      out, c, err = run(("merge %s %s/copy.jsonl -c %s"):format(all, d, CODEBOOK))
+      assert.equal(1, c)
+      assert.equal("", out)
+      assert.truthy(err:find(d .. "/copy.jsonl:1: the same 2 documents counted twice: also in " .. all .. ":1\n",
+        1, true), err)
+      os.execute("rm -rf " .. d)
+    end)
+
+    it("refuses partials of different --by, naming both", function()
+      local d = tmpdir()
+      local p1, p2 = part(d, "p1", "--shard 1/2"), part(d, "p2", "--shard 2/2 --by role")
+      local out, c, err = run(("merge %s %s -c %s --format csv"):format(p1, p2, CODEBOOK))
+      assert.equal(1, c)
+      assert.equal("", out)
+      assert.truthy(err:find(p2 .. ":1: grouped by 'role', but " .. p1 .. ":1 by 'group': merge the partials "
+        .. "of one --by\n", 1, true), err)
+      os.execute("rm -rf " .. d)
+    end)
+
+    it("refuses partials counted with another codebook than the one it is given", function()
+      local d = tmpdir()
+      local p1, p2 = part(d, "p1", "--shard 1/2"), part(d, "p2", "--shard 2/2")
+      local out, c, err = run(("merge %s %s --format csv"):format(p1, p2))
+      assert.equal(1, c)
+      assert.equal("", out)
+      assert.matches("^" .. p1:gsub("%p", "%%%0") .. ":1: counted with codebook 'cli%-test' %(%x+%), but merge "
+        .. "was given 'digital%-health' %(%x+%): give %-c FILE, the codebook the counts were made with\n"
+        .. "thematic: merge: nothing written %(1 problem%)\n$", err)
+      os.execute("rm -rf " .. d)
+    end)
+
+    it("refuses partials counted with different codebooks", function()
+      local d = tmpdir()
+      local p1 = part(d, "p1", "--shard 1/2")
+      local p2 = part(d, "p2", "--shard 2/2", "samples/codebooks/digital-health.yml")
+      local _, c, err = run(("merge %s %s -c %s --format csv"):format(p1, p2, CODEBOOK))
+      assert.equal(1, c)
+      assert.matches(p2:gsub("%p", "%%%0") .. ":1: counted with codebook 'digital%-health' %(%x+%), but "
+        .. p1:gsub("%p", "%%%0") .. ":1 with another %(%x+%): merge the partials of one codebook\n", err)
+      os.execute("rm -rf " .. d)
+    end)
+
+    it("takes partials from older versions with one warning, and checks their codes", function()
+      local d = tmpdir()
+      -- what count wrote before partials recorded their codebook and shard
+      for k = 1, 2 do
+        os.execute(("sed -E 's/,\"codebook\":\\{[^}]*\\}//; s/,\"shard\":\\{[^}]*\\}//' %s > %s/old%d.jsonl")
+          :format(part(d, "p" .. k, "--shard " .. k .. "/2"), d, k))
+      end
+      assert.falsy(slurp(d .. "/old1.jsonl"):find("codebook", 1, true))
+      local out, c, err = run(("merge %s/old1.jsonl %s/old2.jsonl -c %s --format csv"):format(d, d, CODEBOOK))
+      assert.equal(0, c, err)
+      assert.equal(one, out)
+      assert.matches("^warning: " .. d:gsub("%p", "%%%0") .. "/old1%.jsonl:1: a partial from an older thematic, "
+        .. "[^\n]*cannot be detected\n$", err)
+      out, c, err = run(("merge %s/old1.jsonl %s/old2.jsonl --format csv"):format(d, d))
+      assert.equal(1, c)
+      assert.equal("", out)
+      assert.truthy(err:find("/old1.jsonl:1: codes 'access/cost', 'design/hard' are not in "
+        .. "codebook 'digital-health' that merge was given: give -c FILE", 1, true), err)
+      os.execute("rm -rf " .. d)
+    end)
+
+    it("names the shards missing, and takes a shard that had no files", function()
+      local d = tmpdir()
+      local p1 = part(d, "p1", "--one-partial --shard 1/3")
+      part(d, "p3", "--one-partial --shard 3/3")
+      local out, c, err = run(("merge %s %s/p3.jsonl -c %s --format csv"):format(p1, d, CODEBOOK))
+      assert.equal(1, c)
+      assert.equal("", out)
+      assert.equal("shard 2 of 3 missing (--shard K/3 over 2 files, as in " .. p1 .. ":1)\n"
+        .. "thematic: merge: nothing written (1 problem)\n", err)
+      -- per document: shard 3 of 3 over two files has none and writes nothing
+      local q1, q2 = part(d, "q1", "--shard 1/3"), part(d, "q2", "--shard 2/3")
+      assert.equal("", slurp(part(d, "q3", "--shard 3/3")))
+      out, c, err = run(("merge %s %s -c %s --format csv"):format(q1, q2, CODEBOOK))
+      assert.equal(0, c, err)
+      assert.equal(one, out)
+      out, c, err = run(("merge %s -c %s --format csv"):format(q2, CODEBOOK))
+      assert.equal(1, c)
+      assert.equal("", out)
+      assert.truthy(err:find("shard 1 of 3 missing (--shard K/3 over 2 files, as in " .. q2 .. ":1)\n", 1, true), err)
+      os.execute("rm -rf " .. d)
+    end)
+
+    it("counts a shard whose files gave nothing to count as there", function()
+      local d = tmpdir()
+      os.execute("cp " .. STUDY .. "/a.txt " .. d .. "/ && : > " .. d .. "/b.txt")
+      local parts = {}
+      for k = 1, 2 do
+        parts[k] = d .. "/part" .. k .. ".jsonl"
+        assert.equal(0, select(2, run(("count %s -c %s --format jsonl --shard %d/2 -o %s")
+          :format(d, CODEBOOK, k, parts[k]))))
+      end
+      assert.matches('"groups":{}', slurp(parts[2]))
+      local _, c, err = run(("merge %s %s -c %s --format csv"):format(parts[1], parts[2], CODEBOOK))
+      assert.equal(0, c, err)
+      os.execute("rm -rf " .. d)
+    end)
+
+    it("reports a malformed partial with its line, never a traceback", function()
+      local _, c, err = run("merge - -c " .. CODEBOOK,
+        '{"by":["group"],"groups":{"x":{"codes":{},"words":-5}}}\n')
+      assert.equal(1, c)
+      assert.equal("-:1: not a partial result from 'count --format jsonl': group \"x\": no 'values' object\n"
+        .. "thematic: merge: nothing written (1 problem)\n", err)
+      _, c, err = run("merge - -c " .. CODEBOOK, '{"by":["group"],"groups":{"x":{"values":{"group":"x"},'
+        .. '"participants":[],"segments":1,"words":2,"codes":{"access":{"hits":-5,"negated":0,'
+        .. '"segments":0,"participants":[]}}}}}\n')
+      assert.equal(1, c)
+      assert.truthy(err:find("-:1: not a partial result from 'count --format jsonl': group \"x\": "
+        .. "code \"access\": 'hits' is -5, not a whole number >= 0\n", 1, true), err)
+    end)
+
+    it("says once that a CSV is not partials, and counts lines of the same problem", function()
+      local d = tmpdir()
+      local csv = d .. "/counts.csv"
+      assert.equal(0, select(2, run(("count %s -c %s --format csv -o %s"):format(STUDY, CODEBOOK, csv))))
+      local _, c, err = run(("merge %s -c %s"):format(csv, CODEBOOK))
+      assert.equal(1, c)
+      assert.matches("^" .. csv:gsub("%p", "%%%0") .. ":1: not a partial result from 'count %-%-format jsonl' "
+        .. "%(JSON lines%)[^\n]*\nthematic: merge: nothing written %(1 problem%)\n$", err)
+      -- JSON lines, but five of them not partials
+      local bad = d .. "/bad.jsonl"
+      local f = assert(io.open(bad, "wb"))
+      f:write(slurp(part(d, "p", "--one-partial")), ("[1]\n"):rep(5))
+      f:close()
+      _, c, err = run(("merge %s -c %s"):format(bad, CODEBOOK))
+      assert.equal(1, c)
+      assert.equal(bad .. ":2: not a partial result from 'count --format jsonl': no 'groups' object\n"
+        .. bad .. ":3: not a partial result from 'count --format jsonl': no 'groups' object\n"
+        .. bad .. ":4: not a partial result from 'count --format jsonl': no 'groups' object\n"
+        .. "… and 2 more like this\nthematic: merge: nothing written (5 problems)\n", err)
+      os.execute("rm -rf " .. d)
     end)
   end)
 

@@ -24,6 +24,7 @@ local encoding = require "thematic.codebook.encoding"
 local type, ipairs, pairs, tostring, error = type, ipairs, pairs, tostring, error
 local setmetatable, pcall, require = setmetatable, pcall, require
 local format, find, lower, match, sub = string.format, string.find, string.lower, string.match, string.sub
+local byte = string.byte
 local concat, sort = table.concat, table.sort
 local io_open = io.open
 
@@ -413,6 +414,37 @@ function Codebook:pattern_count()
   local n = 0
   for code in self:codes() do n = n + #code.patterns end
   return n
+end
+
+--- A text's FNV-1a hash (64 bits) as 16 hex digits: the same on every
+-- machine, to tell apart what was made from different inputs (it is no
+-- defence against someone forging an input).
+-- @tparam string text
+-- @treturn string
+function M.hash(text)
+  -- Lua's integers wrap around on overflow, as the hash wants
+  local h = 0xcbf29ce484222325
+  for i = 1, #text do h = (h ~ byte(text, i)) * 0x100000001b3 end
+  return format("%016x", h)
+end
+
+--- What tells this codebook's counts from another's, as 16 hex digits: an
+-- FNV-1a hash of the language, the negation cues and window, and every code
+-- path in order with its patterns, exclusions and `negated_to`. Labels,
+-- definitions and valences are left out: they change what a table says,
+-- not its numbers, so a fixed label does not set partial counts apart.
+-- The same on every machine (`thematic merge` compares it with the
+-- codebook it is given).
+-- @treturn string
+function Codebook:digest()
+  local lines = { "language " .. self.language,
+                  format("negation %d %s", self.negation.window, concat(self.negation.cues, " ")) }
+  for code in self:codes() do
+    lines[#lines + 1] = "code " .. code.path .. (code.negated_to and (" -> " .. code.negated_to) or "")
+    for _, p in ipairs(code.patterns) do lines[#lines + 1] = "pattern " .. p.text end
+    for _, p in ipairs(code.except) do lines[#lines + 1] = "except " .. p.text end
+  end
+  return M.hash(concat(lines, "\n"))
 end
 
 --- Write the codebook in a format.

@@ -267,7 +267,7 @@ end
 --   stand-in for unlabelled text) — what `thematic.analysis.count`'s
 --   `document_counter` reads; the C parse is closed when `each` returns
 -- @treturn table|nil the corpus: `documents`, `ndocuments`, `participants`,
---   `warnings`
+--   `warnings`, `files_listed` (the files found, before taking a `shard`)
 -- @treturn table|string errors: an array of `"path:line: what is wrong"`
 --   for files that failed (the others still load); a string when nothing
 --   could be read at all
@@ -346,6 +346,9 @@ function M.load(paths, opts)
   end
   -- An empty shard (more workers or machines than files) is not an error.
   local found_any = #files > 0
+  -- what a shard's partial counts record, so that merge can tell a shard
+  -- that had no files from a missing one
+  c.files_listed = #files
   if opts.shard then files = M.shard(files, opts.shard[1], opts.shard[2]) end
   -- A document read: its segments split to the level asked for, and joined
   -- to the people who said them; then given to `each` or kept.

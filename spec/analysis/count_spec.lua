@@ -96,3 +96,23 @@ describe("count.document_counter", function()
     assert.are.equal(0, #partials)
   end)
 end)
+
+describe("count.check_partial", function()
+  it("names the field that is not a whole number >= 0", function()
+    local p = { by = { "group" }, groups = { x = { values = { group = "x" }, words = 1.5, segments = 1,
+                                                    participants = {}, codes = {} } } }
+    assert.same({ nil, "group \"x\": 'words' is 1.5, not a whole number >= 0" }, { count.check_partial(p) })
+  end)
+end)
+
+describe("Codebook:digest()", function()
+  local text = "name: t\ncodes:\n  a:\n    label: %s\n    patterns: [%s]\n"
+  local function digest(label, patterns)
+    return assert(codebook.parse(text:format(label, patterns), "yaml")):digest()
+  end
+
+  it("changes with a pattern, not with a label", function()
+    assert.equal(digest("Cost", "data cost"), digest("Data costs", "data cost"))
+    assert.are_not.equal(digest("Cost", "data cost"), digest("Cost", "data costs"))
+  end)
+end)

@@ -381,12 +381,280 @@ end
 -- in a newline ("" for none): what `thematic count --format jsonl` writes
 -- and `thematic merge` reads.
 -- @tparam table partials
+-- @tparam[opt] table about fields every line gets besides its counts, so
+--   that `merge` can check what it adds up (see `checker`): `codebook` =
+--   `{name=, digest=}`, `shard` = `{k=, n=, files_listed=}`, `documents` =
+--   `{count=, digest=}`
 -- @treturn string
-function M.json_lines(partials)
+function M.json_lines(partials, about)
   local json = require("thematic.output").json
   local lines = {}
-  for i, p in ipairs(partials) do lines[i] = json(M.to_plain(p)) .. "\n" end
+  for i, p in ipairs(partials) do
+    local plain = M.to_plain(p)
+    for k, v in pairs(about or {}) do plain[k] = v end
+    lines[i] = json(plain) .. "\n"
+  end
   return table.concat(lines)
+end
+
+--- What identifies a set of documents (what a partial of several
+-- documents covers), whatever order they were read in.
+-- @tparam table ids set of document ids (`[id] = true`)
+-- @treturn table `{count=, digest=}`
+function M.documents_record(ids)
+  local list = sorted_keys(ids)
+  return { count = #list, digest = require("thematic.codebook").hash(concat(list, "\n")) }
+end
+
+---------------------------------------------------------------------------
+-- Checking partials read back (`thematic merge`)
+---------------------------------------------------------------------------
+
+local function shown(v)
+  if type(v) == "string" then return format("%q", v) end
+  if type(v) == "table" then return "a list or object" end
+  return tostring(v)
+end
+
+local function whole(v) return math.type(v) == "integer" and v >= 0 end
+
+-- What is wrong with t[field], a count, or nil.
+local function bad_count(t, field, what)
+  local v = t[field]
+  if v == nil then return format("%sno '%s' (a whole number >= 0)", what, field) end
+  if not whole(v) then
+    return format("%s'%s' is %s, not a whole number >= 0", what, field, shown(v))
+  end
+end
+
+-- What is wrong with t[field], an array of strings, or nil.
+local function bad_strings(t, field, what)
+  local v = t[field]
+  if type(v) ~= "table" then
+    return format("%s'%s' is %s, not a list of names", what, field, v == nil and "missing" or shown(v))
+  end
+  local n = 0
+  for _ in pairs(v) do n = n + 1 end
+  if n ~= #v then return format("%s'%s' is not a list of names", what, field) end
+  for _, x in ipairs(v) do
+    if type(x) ~= "string" then return format("%s'%s' holds %s, not a name", what, field, shown(x)) end
+  end
+end
+
+-- What is wrong with the records that say what a partial was made from
+-- (see `json_lines`), or nil.
+local function bad_records(p)
+  if p.document ~= nil and type(p.document) ~= "string" then
+    return format("'document' is %s, not a document id", shown(p.document))
+  end
+  local cb = p.codebook
+  if cb ~= nil and (type(cb) ~= "table" or type(cb.digest) ~= "string"
+                    or (cb.name ~= nil and type(cb.name) ~= "string")) then
+    return "'codebook' is not {\"name\": …, \"digest\": …}"
+  end
+  local sh = p.shard
+  if sh ~= nil then
+    if type(sh) ~= "table" or not whole(sh.k) or not whole(sh.n) or not whole(sh.files_listed)
+        or sh.k < 1 or sh.k > sh.n then
+      return "'shard' is not {\"k\": K, \"n\": N, \"files_listed\": …} with 1 <= K <= N"
+    end
+  end
+  local docs = p.documents
+  if docs ~= nil and (type(docs) ~= "table" or not whole(docs.count) or type(docs.digest) ~= "string") then
+    return "'documents' is not {\"count\": …, \"digest\": …}"
+  end
+end
+
+--- What is wrong with a partial read back from JSON lines, if anything:
+-- the fields `merge` adds up must be there, counts whole numbers >= 0 and
+-- participants lists of names.
+-- @param p the decoded line
+-- @treturn[1] true
+-- @treturn[2] nil
+-- @treturn[2] string what is wrong ("group 'x': no 'segments' (…)")
+function M.check_partial(p)
+  if type(p) ~= "table" then return nil, "not a JSON object" end
+  if type(p.groups) ~= "table" then return nil, "no 'groups' object" end
+  if p.by ~= nil then
+    local err = bad_strings(p, "by", "")
+    if err then return nil, err end
+  end
+  local err = bad_records(p)
+  if err then return nil, err end
+  for _, key in ipairs(sorted_keys(p.groups)) do
+    local g, what = p.groups[key], format("group %s: ", shown(key))
+    if type(g) ~= "table" then return nil, what .. "not an object" end
+    if type(g.values) ~= "table" then return nil, what .. "no 'values' object" end
+    for attr, v in pairs(g.values) do
+      if type(v) ~= "string" then return nil, format("%s'values' gives %s %s", what, shown(attr), shown(v)) end
+    end
+    err = bad_count(g, "words", what) or bad_count(g, "segments", what)
+      or bad_strings(g, "participants", what)
+    if err then return nil, err end
+    if type(g.codes) ~= "table" then return nil, what .. "no 'codes' object" end
+    for _, path in ipairs(sorted_keys(g.codes)) do
+      local c, cwhat = g.codes[path], format("%scode %s: ", what, shown(path))
+      if type(c) ~= "table" then return nil, cwhat .. "not an object" end
+      err = bad_count(c, "hits", cwhat) or bad_count(c, "negated", cwhat)
+        or bad_count(c, "segments", cwhat) or bad_strings(c, "participants", cwhat)
+      if err then return nil, err end
+    end
+  end
+  return true
+end
+
+-- "3, 7-9, 12" for a sorted array of integers.
+local function ranges(list)
+  local out, i = {}, 1
+  while list[i] do
+    local j = i
+    while list[j + 1] == list[j] + 1 do j = j + 1 end
+    out[#out + 1] = j > i and format("%d-%d", list[i], list[j]) or tostring(list[i])
+    i = j + 1
+  end
+  return concat(out, ", ")
+end
+
+--- Checks that partials (each already through `check_partial`) add up to
+-- what one run gives: one grouping, the codebook merge reads them with, no
+-- document or shard twice and no shard missing. What can be checked
+-- depends on what each partial records (`json_lines`'s `about`): a
+-- document's partial gives its `document`; a partial of several (`count
+-- --one-partial`) its `documents`; one of a `--shard` run its `shard`,
+-- with the number of files the run listed, so that a shard with no files
+-- is told from a missing one. Partials written before these records
+-- existed are still taken; their codes must be in the codebook.
+-- @tparam table codebook the codebook the counts are to be read with
+-- @treturn function(p, where) takes a partial and where it came from
+--   ("file:line"); returns the problems it shows, an array of `{kind=,
+--   text=}` (`kind` says which are alike: "document", "codebook" …)
+-- @treturn function() finish: the problems only the whole shows (missing
+--   shards), and an array of warnings
+function M.checker(codebook)
+  local given = { name = codebook.name, digest = codebook:digest() }
+  local first_by, first_by_at
+  local codebooks, said = {}, {}   -- said: problems said once (by their text)
+  local documents, document_sets = {}, {}
+  local runs, run_order = {}, {}   -- by "N of files", the shards seen
+  local old_at
+  local warnings = {}
+
+  local function check(p, where)
+    local problems = {}
+    local function problem(kind, text, once)
+      if once then
+        if said[once] then return end
+        said[once] = true
+      end
+      problems[#problems + 1] = { kind = kind, text = text }
+    end
+    local by = concat(p.by or {}, ",")
+    if not first_by then
+      first_by, first_by_at = by, where
+    elseif by ~= first_by then
+      problem("by", format("%s: grouped by '%s', but %s by '%s': merge the partials of one --by",
+        where, by, first_by_at, first_by), "by " .. by)
+    end
+    local cb = p.codebook
+    if cb then
+      local name = cb.name or "?"
+      if not codebooks[cb.digest] then
+        codebooks[cb.digest] = where
+        local other, other_at = next(codebooks)
+        if other == cb.digest then other, other_at = next(codebooks, other) end
+        if other then
+          problem("codebook", format("%s: counted with codebook '%s' (%s), but %s with another (%s): "
+            .. "merge the partials of one codebook", where, name, cb.digest, other_at, other))
+        end
+      end
+      if cb.digest ~= given.digest then
+        problem("codebook", format("%s: counted with codebook '%s' (%s), but merge was given '%s' (%s): "
+          .. "give -c FILE, the codebook the counts were made with", where, name, cb.digest,
+          tostring(given.name), given.digest), "given " .. cb.digest)
+      end
+    else
+      if not old_at then
+        old_at = where
+        warnings[#warnings + 1] = format("%s: a partial from an older thematic, which does not "
+          .. "record its codebook or shard: among such partials, a wrong codebook (but for codes it "
+          .. "does not have) or a shard counted twice or missing cannot be detected", where)
+      end
+      -- the one check they allow: codes the codebook does not have (said
+      -- once: one wrong codebook makes every partial wrong)
+      local unknown = {}
+      for _, key in ipairs(sorted_keys(p.groups)) do
+        for path in pairs(p.groups[key].codes) do
+          if not codebook:find(path) then unknown[path] = true end
+        end
+      end
+      unknown = sorted_keys(unknown)
+      if #unknown > 0 then
+        problem("codebook", format("%s: code%s %s not in codebook '%s' that merge was given: "
+          .. "give -c FILE, the codebook the counts were made with", where, #unknown > 1 and "s" or "",
+          #unknown > 3 and format("'%s' … (%d in all) are", concat(unknown, "', '", 1, 3), #unknown)
+            or format("'%s' %s", concat(unknown, "', '"), #unknown > 1 and "are" or "is"),
+          tostring(given.name)), "unknown codes")
+      end
+    end
+    if p.document then
+      local seen = documents[p.document]
+      if seen then
+        problem("document", format("%s: document '%s' counted twice: also in %s", where, p.document, seen))
+      else
+        documents[p.document] = where
+      end
+    end
+    local docs = p.documents
+    if docs and docs.count > 0 then
+      local seen = document_sets[docs.digest]
+      if seen then
+        problem("document", format("%s: the same %d document%s counted twice: also in %s",
+          where, docs.count, docs.count > 1 and "s" or "", seen))
+      else
+        document_sets[docs.digest] = where
+      end
+    end
+    local sh = p.shard
+    if sh then
+      local key = format("%d of %d", sh.n, sh.files_listed)
+      local run = runs[key]
+      if not run then
+        run = { n = sh.n, files = sh.files_listed, at = where, whole = {}, parts = {} }
+        runs[key] = run
+        run_order[#run_order + 1] = run
+      end
+      -- whole: where the one partial of shard k is (--one-partial, or an
+      -- empty shard); parts: where its first document's is
+      local at = p.document and run.parts or run.whole
+      local other = run.whole[sh.k] or (not p.document and run.parts[sh.k])
+      if other then
+        problem("shard", format("%s: shard %d/%d counted twice: also in %s", where, sh.k, sh.n, other))
+      end
+      at[sh.k] = at[sh.k] or where
+    end
+    return problems
+  end
+
+  local function finish()
+    local problems = {}
+    -- a shard may be among partials that do not say theirs
+    if old_at then return problems, warnings end
+    for _, run in ipairs(run_order) do
+      -- shard k of n has files when k <= the number of files
+      local missing = {}
+      for k = 1, math.min(run.n, run.files) do
+        if not run.whole[k] and not run.parts[k] then missing[#missing + 1] = k end
+      end
+      if #missing > 0 then
+        problems[#problems + 1] = { kind = "shard", text = format("shard%s %s of %d missing "
+          .. "(--shard K/%d over %d files, as in %s)", #missing > 1 and "s" or "", ranges(missing),
+          run.n, run.n, run.files, run.at) }
+      end
+    end
+    return problems, warnings
+  end
+
+  return check, finish
 end
 
 --- Counts a coded corpus in one call.
