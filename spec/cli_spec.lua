@@ -613,6 +613,24 @@ describe("bin/thematic reading standard input", function()
     return n
   end
 
+  it("names what it reads with --stdin-name, so that piped partials merge", function()
+    local d = tmpdir()
+    for i, who in ipairs({ "P01", "P02" }) do
+      local _, c, e = run(("count - -c %s --format jsonl --stdin-name doc%d -o %s/p%d.jsonl")
+        :format(CODEBOOK, i, d, i), who .. ": the data cost is high\n")
+      assert.equal(0, c, e)
+    end
+    local out, c = run(("merge %s/p1.jsonl %s/p2.jsonl -c %s --format csv")
+      :format(d, d, CODEBOOK))
+    assert.equal(0, c)
+    assert.truthy(out:find("\naccess/cost,Data cost,access,barrier,doc1.txt,1,", 1, true), out)
+    assert.truthy(out:find("\naccess/cost,Data cost,access,barrier,doc2.txt,1,", 1, true), out)
+    local _, c2, e2 = run("count - --stdin-name ../x.txt -c " .. CODEBOOK, "P01: hi\n")
+    assert.equal(2, c2)
+    assert.truthy(e2:find("--stdin-name wants a file name without '/'", 1, true), e2)
+    os.execute("rm -rf " .. d)
+  end)
+
   it("reads a WebVTT file as WebVTT, as document stdin.vtt, and leaves no copy", function()
     local vtt = "samples/transcripts/interview-09-cardiologist.vtt"
     local f = assert(io.open(vtt, "rb"))
