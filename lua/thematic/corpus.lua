@@ -276,6 +276,7 @@ function M.load(paths, opts)
   elseif type(paths) ~= "table" then
     error(format("bad argument #1 to 'load' (string or table expected, got %s)", type(paths)), 2)
   end
+  if #paths == 0 then error("bad argument #1 to 'load' (no paths given)", 2) end
   opts = opts or {}
   if type(opts) ~= "table" then
     error(format("bad argument #2 to 'load' (table expected, got %s)", type(opts)), 2)
