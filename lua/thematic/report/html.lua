@@ -366,8 +366,12 @@ local function codes_section(out, data)
         add(out, '<p class="none">No hits, so no quotes.</p>')
       end
       for _, q in ipairs(entry.quotes) do
-        add(out, "<blockquote><p>", highlight(q), "</p><footer>— ", esc(q.attribution or q.participant
-          or q.speaker or ""), " · ", where(q), "</footer></blockquote>")
+        -- an abstract has no speaker: its attribution is the document,
+        -- which where(q) names already
+        local who = q.attribution or q.participant or q.speaker or ""
+        if who == q.document then who = "" end
+        add(out, "<blockquote><p>", highlight(q), "</p><footer>— ", who ~= "" and esc(who) .. " · " or "",
+          where(q), "</footer></blockquote>")
       end
       add(out, "</div>")
     end
