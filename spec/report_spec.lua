@@ -208,6 +208,20 @@ describe("thematic.report", function()
     it("raises on something that is not report data", function()
       assert.has_error(function() report.html({}) end, "bad argument #1 to 'html' (report data expected)")
     end)
+
+    it("speaks of texts, not participants and turns, for abstracts", function()
+      local data = report.build(coded_of("samples/abstracts"), { date = false })
+      assert.is_false(data.summary.speech)
+      local html = report.html(data)
+      for _, spoken in ipairs({ "participants ·", "words spoken", "Participants by", "speaker turns",
+                                "“n of N”" }) do
+        assert.equal(0, count_of(html, spoken), spoken)
+      end
+      assert.truthy(html:find("these texts have no speakers", 1, true))
+      -- a quote's footer names its document once
+      assert.truthy(html:find("<footer>— screening.", 1, true))
+      assert.is_true(report.build(coded_of(SAMPLE)).summary.speech)
+    end)
   end)
 
   describe("escape()", function()

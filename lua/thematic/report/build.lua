@@ -85,6 +85,9 @@ local function summary(coded, by, docs)
     documents = #docs, document_list = documents, segments = #coded.segments,
     participants = #sorted_keys(people), participants_by = by, participants_by_group = by_group,
     words = words,
+    -- people speaking (transcripts), or text with no speakers (abstracts):
+    -- the report's wording follows
+    speech = next(people) ~= nil,
     codebook = { name = cb.name, title = cb.title, language = cb.language,
                  patterns = cb:pattern_count(), codes = ncodes, themes = #cb:themes(),
                  source = cb.source,
@@ -195,15 +198,21 @@ local function method(data, opts)
   else
     p[#p + 1] = "Negation was not handled: a hit counts the same after \"not\" or \"never\"."
   end
-  if opts.include_interviewer then
-    p[#p + 1] = "Interviewer and facilitator turns were coded along with the participants' turns."
+  if not data.summary.speech then
+    p[#p + 1] = format("Rates are hits per 1,000 words of the texts in a group (these texts have no "
+      .. "speakers, so there is no \"n of N\" participants). Groups are formed by the attribute \"%s\".",
+      data.by)
   else
-    p[#p + 1] = "Interviewer, moderator and facilitator turns were left out of the counts and are never "
-      .. "quoted: the questions would otherwise lend their words to every theme."
+    if opts.include_interviewer then
+      p[#p + 1] = "Interviewer and facilitator turns were coded along with the participants' turns."
+    else
+      p[#p + 1] = "Interviewer, moderator and facilitator turns were left out of the counts and are never "
+        .. "quoted: the questions would otherwise lend their words to every theme."
+    end
+    p[#p + 1] = format("Rates are hits per 1,000 words spoken by the participants in a group; \"n of N\" "
+      .. "is the number of participants of the group with at least one hit of the code. Groups are "
+      .. "formed by the attribute \"%s\".", data.by)
   end
-  p[#p + 1] = format("Rates are hits per 1,000 words spoken by the participants in a group; \"n of N\" "
-    .. "is the number of participants of the group with at least one hit of the code. Groups are "
-    .. "formed by the attribute \"%s\".", data.by)
   p[#p + 1] = "What these numbers cannot tell. A count is not a theme. In reflexive thematic "
     .. "analysis (Braun & Clarke) a theme is a pattern of shared meaning that the researcher "
     .. "develops by reading and interpreting the data; it is not judged by how often words occur, "

@@ -148,12 +148,16 @@ local function summary_section(out, data)
     if r.depth > 1 and r.hits > 0 then coded_codes = coded_codes + 1 end
   end
   add(out, '<div class="figures">')
-  for _, f in ipairs {
-    { s.documents, s.documents == 1 and "document" or "documents" },
-    { s.participants, s.participants == 1 and "participant" or "participants" },
-    { thousands(s.words), "words spoken by participants" },
-    { coded_codes .. " / " .. (s.codebook.codes - s.codebook.themes), "codes with at least one hit" },
-  } do
+  local figures = { { s.documents, s.documents == 1 and "document" or "documents" } }
+  if s.speech then
+    figures[#figures + 1] = { s.participants, s.participants == 1 and "participant" or "participants" }
+    figures[#figures + 1] = { thousands(s.words), "words spoken by participants" }
+  else
+    figures[#figures + 1] = { thousands(s.words), "words" }
+  end
+  figures[#figures + 1] = { coded_codes .. " / " .. (s.codebook.codes - s.codebook.themes),
+                            "codes with at least one hit" }
+  for _, f in ipairs(figures) do
     add(out, '<div class="figure"><b>', esc(f[1]), "</b><span>", esc(f[2]), "</span></div>")
   end
   add(out, "</div>")
@@ -162,16 +166,18 @@ local function summary_section(out, data)
   add(out, format(": %d themes, %d codes, %d patterns; language: %s.</p>",
     s.codebook.themes, s.codebook.codes - s.codebook.themes, s.codebook.patterns,
     esc(s.codebook.language)))
-  add(out, '<table><caption class="sub">Participants by ', esc(s.participants_by),
-    '</caption><thead><tr><th scope="col">', esc(s.participants_by),
-    '</th><th scope="col" class="num">participants</th><th scope="col" class="num">words</th></tr></thead><tbody>')
-  local words = {}
-  for _, r in ipairs(data.counts) do words[r.group] = r.words end
-  for _, g in ipairs(s.participants_by_group) do
-    add(out, '<tr><th scope="row">', esc(g.group), '</th><td class="num">', esc(g.participants),
-      '</td><td class="num">', words[g.group] and thousands(words[g.group]) or "", "</td></tr>")
+  if s.speech then   -- abstracts have no participants to tabulate
+    add(out, '<table><caption class="sub">Participants by ', esc(s.participants_by),
+      '</caption><thead><tr><th scope="col">', esc(s.participants_by),
+      '</th><th scope="col" class="num">participants</th><th scope="col" class="num">words</th></tr></thead><tbody>')
+    local words = {}
+    for _, r in ipairs(data.counts) do words[r.group] = r.words end
+    for _, g in ipairs(s.participants_by_group) do
+      add(out, '<tr><th scope="row">', esc(g.group), '</th><td class="num">', esc(g.participants),
+        '</td><td class="num">', words[g.group] and thousands(words[g.group]) or "", "</td></tr>")
+    end
+    add(out, "</tbody></table>")
   end
-  add(out, "</tbody></table>")
   add(out, "<details><summary>Documents (in the order used for saturation)</summary>",
     '<table><thead><tr><th scope="col" class="num">#</th><th scope="col">document</th><th scope="col">type</th>',
     '<th scope="col" class="num">words</th><th scope="col">participants</th></tr></thead><tbody>')
@@ -222,8 +228,11 @@ local function heatmap_section(out, data)
     desc = "Rows are themes (bold) and their codes; columns are values of " .. data.by
       .. ". Each cell shows hits per 1,000 participant words and how many of the group's participants have a hit.",
   }, "</div>")
-  add(out, '<figcaption>Each cell: hits per 1,000 words spoken by the group, and “n of N”: participants of the ',
-    "group with at least one hit. Darker means a higher rate; theme rows (bold) sum their codes and are ",
+  add(out, data.summary.speech
+    and '<figcaption>Each cell: hits per 1,000 words spoken by the group, and “n of N”: participants of the '
+      .. "group with at least one hit. "
+    or "<figcaption>Each cell: hits per 1,000 words of the group’s texts. ",
+    "Darker means a higher rate; theme rows (bold) sum their codes and are ",
     "left white so that they do not set the scale. ",
     '<span class="swatch barrier"></span>barrier ',
     '<span class="swatch facilitator"></span>facilitator. Groups by <code>', esc(data.by),
@@ -313,6 +322,8 @@ local function saturation_section(out, data)
 end
 
 local function cooccurrence_section(out, data)
+  local speech = data.summary.speech
+  local unit, one = speech and "speaker turns" or "segments", speech and "turn" or "segment"
   local c = data.cooccurrence
   section(out, "cooccurrence", "Codes that occur together")
   if c.message then
@@ -334,10 +345,11 @@ local function cooccurrence_section(out, data)
   add(out, '<figure><div class="chart-wrap">', svg.matrix {
     id = "chart-cooccurrence", labels = c.labels, rows = c.n_ab, tips = tips,
     title = "Number of segments in which two codes both have a hit",
-    desc = "Symmetric matrix of codes with hits; each cell counts the speaker turns holding both codes.",
+    desc = "Symmetric matrix of codes with hits; each cell counts the " .. unit .. " holding both codes.",
   }, "</div><figcaption>",
-    esc(format("Number of speaker turns (of %d) in which both codes have a hit; ", c.n)),
-    "the grey diagonal is each code alone. Codes in one turn are often two sides of one remark; ",
+    esc(format("Number of %s (of %d) in which both codes have a hit; ", unit, c.n)),
+    "the grey diagonal is each code alone. Codes in one ", one,
+    " are often two sides of one remark; ",
     "co-occurrence says nothing about cause.</figcaption></figure></section>")
 end
 
@@ -419,8 +431,9 @@ function M.render(data)
     "<meta name=\"generator\" content=\"thematic\">\n",
     "<title>", esc(data.title), "</title>\n<style>", CSS, "</style>\n</head>\n<body>\n",
     '<div class="page">\n<header class="top"><h1>', esc(data.title), "</h1>",
-    '<p class="sub">', esc(data.summary.documents), " documents · ", esc(data.summary.participants),
-    " participants · codebook <code>", esc(data.summary.codebook.name), "</code>")
+    '<p class="sub">', esc(data.summary.documents), " documents · ",
+    data.summary.speech and esc(data.summary.participants) .. " participants · " or "",
+    "codebook <code>", esc(data.summary.codebook.name), "</code>")
   if data.date then add(out, " · ", esc(data.date)) end
   add(out, "</p></header>\n")
   add(out, '<nav class="toc" aria-label="Contents"><ol>')
