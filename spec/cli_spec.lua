@@ -167,6 +167,22 @@ describe("bin/thematic", function()
       return merged
     end
 
+    it("refuses to merge partials counted with different --level or --include-interviewer", function()
+      local d = tmpdir()
+      run(("count %s -c %s --format jsonl --shard 1/2 -o %s/p1.jsonl"):format(STUDY, CODEBOOK, d))
+      run(("count %s -c %s --format jsonl --shard 2/2 --include-interviewer -o %s/p2.jsonl")
+        :format(STUDY, CODEBOOK, d))
+      run(("count %s -c %s --format jsonl --shard 2/2 --level sentence -o %s/p3.jsonl")
+        :format(STUDY, CODEBOOK, d))
+      for _, other in ipairs({ "p2", "p3" }) do
+        local o, c, e = run(("merge %s/p1.jsonl %s/%s.jsonl -c %s --format csv"):format(d, d, other, CODEBOOK))
+        assert.equal(1, c, other)
+        assert.equal("", o)
+        assert.truthy(e:find("merge the partials of one run's options", 1, true), e)
+      end
+      os.execute("rm -rf " .. d)
+    end)
+
     it("gives the same result from shards merged as from one run", function()
       assert.equal(out, merged_shards(""))
     end)

@@ -384,7 +384,7 @@ end
 -- @tparam[opt] table about fields every line gets besides its counts, so
 --   that `merge` can check what it adds up (see `checker`): `codebook` =
 --   `{name=, digest=}`, `shard` = `{k=, n=, files_listed=}`, `documents` =
---   `{count=, digest=}`
+--   `{count=, digest=}`, `settings` = `{level=, include_interviewer=}`
 -- @treturn string
 function M.json_lines(partials, about)
   local json = require("thematic.output").json
@@ -463,6 +463,11 @@ local function bad_records(p)
   if docs ~= nil and (type(docs) ~= "table" or not whole(docs.count) or type(docs.digest) ~= "string") then
     return "'documents' is not {\"count\": …, \"digest\": …}"
   end
+  local st = p.settings
+  if st ~= nil and (type(st) ~= "table" or type(st.level) ~= "string"
+                    or type(st.include_interviewer) ~= "boolean") then
+    return "'settings' is not {\"level\": …, \"include_interviewer\": true|false}"
+  end
 end
 
 --- What is wrong with a partial read back from JSON lines, if anything:
@@ -532,7 +537,7 @@ end
 --   shards), and an array of warnings
 function M.checker(codebook)
   local given = { name = codebook.name, digest = codebook:digest() }
-  local first_by, first_by_at
+  local first_by, first_by_at, first_settings, first_settings_at
   local codebooks, said = {}, {}   -- said: problems said once (by their text)
   local documents, document_sets = {}, {}
   local runs, run_order = {}, {}   -- by "N of files", the shards seen
@@ -554,6 +559,17 @@ function M.checker(codebook)
     elseif by ~= first_by then
       problem("by", format("%s: grouped by '%s', but %s by '%s': merge the partials of one --by",
         where, by, first_by_at, first_by), "by " .. by)
+    end
+    local st = p.settings
+    if st then
+      local these = format("--level %s%s", tostring(st.level),
+        st.include_interviewer and " --include-interviewer" or "")
+      if not first_settings then
+        first_settings, first_settings_at = these, where
+      elseif these ~= first_settings then
+        problem("settings", format("%s: counted with %s, but %s with %s: merge the partials of one "
+          .. "run's options", where, these, first_settings_at, first_settings), "settings " .. these)
+      end
     end
     local cb = p.codebook
     if cb then
