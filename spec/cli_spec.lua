@@ -17,6 +17,13 @@ local function run(args, stdin)
 end
 
 local tmpdir = dofile("spec/helper.lua").tmpdir
+
+-- The JSON a command prints, which must succeed.
+local function run_json(args)
+  local out, code, err = run(args)
+  assert.equal(0, code, err)
+  return require("dkjson").decode(out)
+end
 local slurp = dofile("spec/helper.lua").slurp
 
 local function csv_rows(text)
@@ -691,11 +698,8 @@ describe("bin/thematic analyses", function()
   end)
 
   describe("saturation's document order", function()
-    local json = require "dkjson"
     local function saturation(opts)
-      local out, code, err = run("saturation samples/transcripts --format json " .. opts)
-      assert.equal(0, code, err)
-      return json.decode(out)
+      return run_json("saturation samples/transcripts --format json " .. opts)
     end
     local function ids(res)
       local out = {}
@@ -776,9 +780,7 @@ describe("bin/thematic analyses", function()
   describe("keyness of words and stems", function()
     local json = require "dkjson"
     local function keyness(opts)
-      local out, code, err = run("keyness samples/transcripts --by group --format json " .. opts)
-      assert.equal(0, code, err)
-      return json.decode(out)
+      return run_json("keyness samples/transcripts --by group --format json " .. opts)
     end
     local function terms_of(res)
       local set = {}
