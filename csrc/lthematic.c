@@ -1060,6 +1060,9 @@ static int l_matcher(lua_State *L) {
       lua_Integer t = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
       if (c < 1 || c > ncodes || t < 1 || t > ncodes)
         return luaL_argerror(L, 1, "negated_to maps code numbers to code numbers");
+      if (c == t)
+        return luaL_argerror(L, 1, lua_pushfstring(L,
+                               "negated_to maps code %I to itself", c));
       th_matcher_negated_to(m, (uint32_t)c, (uint32_t)t);
       lua_pop(L, 1);
     }

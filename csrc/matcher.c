@@ -7,7 +7,10 @@
 **    span it contains;
 **  - a hit preceded, within `window` tokens and without a sentence end in
 **    between, by a negation cue is negated; negated hits of a code with a
-**    `negated_to` target count as hits of the target instead.
+**    `negated_to` target count as hits of the target instead, and there too
+**    a token counts once: a moved hit is dropped when the target already has
+**    a hit counted on its first token, and a match of the target's own that
+**    starts inside a hit moved to it is dropped (see move_hits).
 */
 #include <string.h>
 
@@ -39,14 +42,19 @@ int th_matcher_init(th_matcher *m, th_alloc alloc, const char *language,
   m->counts = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(size_t));
   m->negated = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(size_t));
   m->negated_to = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(uint32_t));
+  m->moved = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(th_moved));
+  m->move_state = th_realloc(&alloc, NULL, 0,
+                             (ncodes + 1) * sizeof(th_move_state));
   m->code_mark = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(uint32_t));
   m->code_slot = th_realloc(&alloc, NULL, 0, (ncodes + 1) * sizeof(uint32_t));
   m->code_spans = th_realloc(&alloc, NULL, 0, ncodes + 1);
   if (!m->state || !m->touched || !m->counts || !m->negated || !m->negated_to ||
-      !m->code_mark || !m->code_slot || !m->code_spans)
+      !m->moved || !m->move_state || !m->code_mark || !m->code_slot ||
+      !m->code_spans)
     return TH_ENOMEM;
   memset(m->code_spans, 0, ncodes + 1);
   memset(m->state, 0, (ncodes + 1) * sizeof(th_code_state));
+  memset(m->move_state, 0, (ncodes + 1) * sizeof(th_move_state));
   memset(m->negated_to, 0, (ncodes + 1) * sizeof(uint32_t));
   memset(m->code_mark, 0, (ncodes + 1) * sizeof(uint32_t));
   return TH_OK;
@@ -87,6 +95,8 @@ void th_matcher_free(th_matcher *m) {
   th_free(a, m->counts, nc * sizeof(size_t));
   th_free(a, m->negated, nc * sizeof(size_t));
   th_free(a, m->negated_to, nc * sizeof(uint32_t));
+  th_free(a, m->moved, nc * sizeof(th_moved));
+  th_free(a, m->move_state, nc * sizeof(th_move_state));
   th_free(a, m->toks, m->captoks * sizeof(th_token));
   th_free(a, m->hits, m->caphits * sizeof(th_hit));
   memset(m, 0, sizeof *m);
@@ -262,7 +272,14 @@ int th_matcher_cue(th_matcher *m, const char *s, size_t len) {
 }
 
 void th_matcher_negated_to(th_matcher *m, uint32_t code, uint32_t target) {
-  if (code >= 1 && code <= m->ncodes) m->negated_to[code] = target;
+  if (code < 1 || code > m->ncodes || target > m->ncodes || target == code)
+    return;
+  m->negated_to[code] = target;
+  if (target == 0) return;
+  /* Hits of both are checked against the hits counted for the target, so
+     neither may be in a plain record. */
+  m->code_spans[code] = 1;
+  m->code_spans[target] = 1;
 }
 
 static int empty_record(th_matcher *m);
@@ -523,6 +540,16 @@ static th_code_state *code_state(th_matcher *m, uint32_t c) {
   return st;
 }
 
+static th_move_state *move_state(th_matcher *m, uint32_t c) {
+  th_move_state *ms = &m->move_state[c];
+  if (ms->gen != m->gen) {
+    ms->gen = m->gen;
+    ms->out_end = -1;
+    ms->in_end = -1;
+  }
+  return ms;
+}
+
 static int has_cues(const th_matcher *m) {
   return m->cues.count != 0 || m->cue_suffixes.count != 0;
 }
@@ -537,15 +564,16 @@ static int negated_at(const th_matcher *m, size_t li) {
   return 0;
 }
 
-/* Counts n hits of code, negated or not, as record_hit does. */
+/* Counts n hits of code, negated or not. (Not for a hit negated_to moves:
+   see record_hit.) */
 static void count_hits(th_matcher *m, uint32_t code, int neg, size_t n) {
   if (!neg) m->counts[code] += n;
-  else if (m->negated_to[code]) m->counts[m->negated_to[code]] += n;
   else m->negated[code] += n;
 }
 
 /* Adds the hits the records counted in count mode to the per-code counts,
-   and zeroes the records' counters. */
+   and zeroes the records' counters. (Plain records: no code of theirs has
+   a part in negated_to.) */
 static void flush_counts(th_matcher *m) {
   size_t i, j;
   for (i = 0; i < m->ncount_touched; i++) {
@@ -557,36 +585,105 @@ static void flush_counts(th_matcher *m) {
   m->ncount_touched = 0;
 }
 
-/* Counts a hit of pattern index pi for code (neg: negated, from
-   negated_at) and records it when hits are wanted. */
-static int record_hit(th_matcher *m, uint32_t code, size_t li, size_t len,
-                      uint32_t pi, int neg) {
+/* Appends a hit of pattern index pi for code over local tokens li ..
+   li + len - 1 (from: the code negated_to moved it from, or 0) to the
+   list, giving the sink the list first when it is full. */
+static inline __attribute__((always_inline)) int push_hit(
+    th_matcher *m, uint32_t code, uint32_t from, size_t li, size_t len,
+    uint32_t pi, int neg) {
+  th_hit *h;
+  if (m->nhits == m->caphits) {
+    int rc;
+    if (m->sink && m->nhits >= TH_HIT_CHUNK) {
+      if ((rc = m->sink(m->sink_ud, m->hits, m->nhits)) != TH_OK) return rc;
+      m->nhits = 0;
+    } else {
+      void *p = m->hits;
+      rc = th_grow(&m->alloc, &p, &m->caphits, m->nhits + 1, sizeof(th_hit));
+      if (rc != TH_OK) return rc;
+      m->hits = p;
+    }
+  }
+  h = &m->hits[m->nhits++];
+  h->code = code;
+  h->from = from;
+  h->start = m->toks[li].start;
+  h->end = m->toks[li + len - 1].end;
+  h->pattern = m->pattern_ids[pi];
+  h->negated = neg;
+  return TH_OK;
+}
+
+/* A hit of a plain record's code (no state to check).
+   plain_hit and move_hits are kept out of the scan's loop, where match_at
+   is inlined (gcc -O2 keeps record_hit out by itself): inlined there, they
+   cost the loop registers its per-token work needs (up to 0.7% more
+   instructions in bench/callgrind_patterns.lua). push_hit, inlined into
+   each, saves a call per hit. */
+static __attribute__((noinline)) int plain_hit(th_matcher *m, uint32_t code,
+                                               size_t li, uint32_t pi,
+                                               int neg) {
   count_hits(m, code, neg, 1);
-  if (m->want_hits) {
-    th_hit *h;
-    if (m->nhits == m->caphits) {
-      int rc;
-      if (m->sink && m->nhits >= TH_HIT_CHUNK) {
-        if ((rc = m->sink(m->sink_ud, m->hits, m->nhits)) != TH_OK) return rc;
-        m->nhits = 0;
-      } else {
-        void *p = m->hits;
-        rc = th_grow(&m->alloc, &p, &m->caphits, m->nhits + 1, sizeof(th_hit));
-        if (rc != TH_OK) return rc;
-        m->hits = p;
-      }
+  return m->want_hits ? push_hit(m, code, 0, li, 1, pi, neg) : TH_OK;
+}
+
+/* The chosen match of code (state st, its last_end already set) at local
+   token li, len tokens of pattern index pi (neg: negated, from negated_at).
+   One that negated_to moves waits in m->moved until the codes' own hits at
+   this position are counted (move_hits); any other is counted. */
+static int record_hit(th_matcher *m, uint32_t code, th_code_state *st,
+                      size_t li, size_t len, uint32_t pi, int neg) {
+  if (neg && m->negated_to[code]) {
+    th_moved *mv = &m->moved[m->nmoved++];   /* (one per code at most) */
+    mv->from = code;
+    mv->pat = pi;
+    mv->len = len;
+    move_state(m, code)->out_end = st->last_end;   /* not counted for code */
+    return TH_OK;
+  }
+  count_hits(m, code, neg, 1);
+  return m->want_hits ? push_hit(m, code, 0, li, len, pi, neg) : TH_OK;
+}
+
+/* Counts the negated hits at local token li (absolute abs) that negated_to
+   moves, each for its target, after the target's own hits here: one is
+   dropped when the target already has a hit counted on its first token (a
+   hit of its own here, or an earlier hit reaching this far), for it is the
+   same mention. Of several moved to one code here, the longest counts (then
+   the first pattern given), as within a code.
+   What covers the first token: the target's last_end is the end of its
+   last chosen match or of the last hit moved to it, whichever ends later
+   (its own matches never start inside either); a chosen match that moved
+   away itself (out_end) counts for another code, not for the target. A hit
+   moved to the target raises last_end, so that a match of its own starting
+   inside is not chosen: the hot path needs no test of its own. */
+static __attribute__((noinline)) int move_hits(th_matcher *m, size_t li,
+                                               int64_t abs) {
+  size_t i, j, n = m->nmoved;
+  int rc;
+  m->nmoved = 0;
+  for (i = 0; i < n; i++) {
+    const th_moved *mv = &m->moved[i];
+    uint32_t to = m->negated_to[mv->from];
+    th_code_state *st = code_state(m, to);
+    th_move_state *ms = move_state(m, to);
+    int64_t end = abs + (int64_t)mv->len - 1;
+    if (abs <= ms->in_end ||
+        (abs <= st->last_end && st->last_end != ms->out_end))
+      continue;
+    for (j = 0; j < n; j++) {
+      const th_moved *o = &m->moved[j];
+      if (j != i && m->negated_to[o->from] == to &&
+          (o->len > mv->len || (o->len == mv->len && o->pat < mv->pat)))
+        break;
     }
-    h = &m->hits[m->nhits++];
-    h->from = 0;
-    if (neg && m->negated_to[code]) {
-      h->from = code;
-      code = m->negated_to[code];
-    }
-    h->code = code;
-    h->start = m->toks[li].start;
-    h->end = m->toks[li + len - 1].end;
-    h->pattern = m->pattern_ids[pi];
-    h->negated = neg;
+    if (j < n) continue;
+    ms->in_end = end;
+    if (end > st->last_end) st->last_end = end;
+    m->counts[to]++;
+    if (m->want_hits &&
+        (rc = push_hit(m, to, mv->from, li, mv->len, mv->pat, 1)) != TH_OK)
+      return rc;
   }
   return TH_OK;
 }
@@ -613,7 +710,7 @@ static int match_at(th_matcher *m, size_t li, int64_t abs) {
     /* each pair is a hit of its code: nothing can cover or outdo it */
     neg = has_cues(m) && negated_at(m, li);
     for (i = 0; i < nact; i++)
-      if ((rc = record_hit(m, codes[i], li, 1, pis[i], neg)) != TH_OK)
+      if ((rc = plain_hit(m, codes[i], li, pis[i], neg)) != TH_OK)
         return rc;
     return TH_OK;
   }
@@ -625,47 +722,49 @@ static int match_at(th_matcher *m, size_t li, int64_t abs) {
       if (st->excl_end >= abs) continue;      /* covered by an exclusion */
       st->last_end = abs;
       if (neg < 0) neg = has_cues(m) && negated_at(m, li);
-      if ((rc = record_hit(m, codes[i], li, 1, pis[i], neg)) != TH_OK)
+      if ((rc = record_hit(m, codes[i], st, li, 1, pis[i], neg)) != TH_OK)
         return rc;
     }
-    return TH_OK;
-  }
-  for (i = 0; i < nact; i++) {
-    uint32_t pi = pis[i], c = codes[i];
-    const th_pattern *p = &m->patterns[pi];
-    size_t len = p->nelem == 1 ? 1 : match_length(m, p, li);
-    th_code_state *st;
-    if (len == 0) continue;
-    st = code_state(m, c);
-    if (p->exclude) {
-      if (abs + (int64_t)len - 1 > st->excl_end)
-        st->excl_end = abs + (int64_t)len - 1;
-      continue;
+  } else {
+    for (i = 0; i < nact; i++) {
+      uint32_t pi = pis[i], c = codes[i];
+      const th_pattern *p = &m->patterns[pi];
+      size_t len = p->nelem == 1 ? 1 : match_length(m, p, li);
+      th_code_state *st;
+      if (len == 0) continue;
+      st = code_state(m, c);
+      if (p->exclude) {
+        if (abs + (int64_t)len - 1 > st->excl_end)
+          st->excl_end = abs + (int64_t)len - 1;
+        continue;
+      }
+      if (st->best_pos != abs) {
+        st->best_pos = abs;
+        st->best_len = 0;
+        m->touched[ntouched++] = c;
+      }
+      /* longest wins; among equals, the first pattern given */
+      if ((int64_t)len > st->best_len ||
+          ((int64_t)len == st->best_len && pi < st->best_pat)) {
+        st->best_len = (int64_t)len;
+        st->best_pat = pi;
+      }
     }
-    if (st->best_pos != abs) {
-      st->best_pos = abs;
-      st->best_len = 0;
-      m->touched[ntouched++] = c;
-    }
-    /* longest wins; among equals, the first pattern given */
-    if ((int64_t)len > st->best_len ||
-        ((int64_t)len == st->best_len && pi < st->best_pat)) {
-      st->best_len = (int64_t)len;
-      st->best_pat = pi;
+    for (i = 0; i < ntouched; i++) {
+      uint32_t c = m->touched[i];
+      th_code_state *st = &m->state[c];
+      int64_t end = abs + st->best_len - 1;
+      if (abs <= st->last_end) continue;      /* inside an earlier hit */
+      if (st->excl_end >= end) continue;      /* covered by an exclusion */
+      st->last_end = end;
+      if (neg < 0) neg = has_cues(m) && negated_at(m, li);
+      rc = record_hit(m, c, st, li, (size_t)st->best_len, st->best_pat, neg);
+      if (rc != TH_OK) return rc;
     }
   }
-  for (i = 0; i < ntouched; i++) {
-    uint32_t c = m->touched[i];
-    th_code_state *st = &m->state[c];
-    int64_t end = abs + st->best_len - 1;
-    if (abs <= st->last_end) continue;      /* inside an earlier hit */
-    if (st->excl_end >= end) continue;      /* covered by an exclusion */
-    st->last_end = end;
-    if (neg < 0) neg = has_cues(m) && negated_at(m, li);
-    rc = record_hit(m, c, li, (size_t)st->best_len, st->best_pat, neg);
-    if (rc != TH_OK) return rc;
-  }
-  return TH_OK;
+  /* (one exit for both paths: move_hits called from two cost the scan's
+     loop registers, see plain_hit) */
+  return neg > 0 && m->nmoved ? move_hits(m, li, abs) : TH_OK;
 }
 
 /* Does a sentence end in text[a, b)? */
@@ -756,6 +855,7 @@ int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
   m->gen++;
   if (m->gen == 0) {   /* wrapped: forget every stamp */
     memset(m->state, 0, ((size_t)m->ncodes + 1) * sizeof(th_code_state));
+    memset(m->move_state, 0, ((size_t)m->ncodes + 1) * sizeof(th_move_state));
     m->gen = 1;
   }
   memset(m->counts, 0, ((size_t)m->ncodes + 1) * sizeof(size_t));
@@ -765,6 +865,7 @@ int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
      than UINT32_MAX) and the record's codes once at the end. */
   m->count_mode = !m->want_hits && to - from < UINT32_MAX;
   m->nhits = 0;
+  m->nmoved = 0;   /* (leftovers of a scan that failed) */
   m->words = 0;
   m->ntoks = 0;
   th_scanner_init(&sc, text + from, to - from);

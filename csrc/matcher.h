@@ -14,10 +14,10 @@
 ** forward from their first term). A token then costs a look at a dense
 ** per-form array (its record's number) and at one small record, however
 ** many patterns there are: no walk from terms to pattern lists to patterns.
-** A "plain" record (one-token patterns of codes without phrases or
-** exclusions) has nothing to decide: each pair is a hit. Without the list
-** of hits, such a token only adds one to a counter of its record, which
-** is spread over the record's codes when the scan is over.
+** A "plain" record (one-token patterns of codes without phrases,
+** exclusions or negated_to) has nothing to decide: each pair is a hit.
+** Without the list of hits, such a token only adds one to a counter of its
+** record, which is spread over the record's codes when the scan is over.
 */
 #ifndef THEMATIC_MATCHER_H
 #define THEMATIC_MATCHER_H
@@ -67,8 +67,9 @@ typedef struct th_token {
    record of the empty list of terms. */
 #define TH_REC_SIMPLE 1u  /* every pair a one-token, non-exclusion pattern,
                              one per code */
-#define TH_REC_PLAIN 2u   /* simple, and no code of it has a phrase or an
-                             exclusion: each pair is a hit, nothing to check */
+#define TH_REC_PLAIN 2u   /* simple, and no code of it has a phrase, an
+                             exclusion or a part in negated_to: each pair is
+                             a hit, nothing to check */
 
 /* th_matcher.form_rec: per form of the lexicon, 0 until its terms are
    known, then TH_FR_DONE, TH_FR_NEGCUE if it is a negation cue, TH_FR_PLAIN
@@ -82,8 +83,26 @@ typedef struct th_token {
 typedef struct th_code_state {
   uint32_t gen;           /* scan number the fields below belong to */
   uint32_t best_pat;
-  int64_t best_pos, best_len, last_end, excl_end;
+  int64_t best_pos, best_len;
+  int64_t last_end;       /* last token of the code's last chosen match or
+                             of the last hit moved to it by negated_to */
+  int64_t excl_end;       /* last token its exclusions cover so far */
 } th_code_state;
+
+/* Per code, for negated_to only (apart from th_code_state, which the hot
+   path reads; see move_hits). */
+typedef struct th_move_state {
+  uint32_t gen;           /* scan number the fields below belong to */
+  int64_t out_end;        /* last token of its last chosen match moved away */
+  int64_t in_end;         /* last token of the last hit moved to it */
+} th_move_state;
+
+/* A negated hit of this position that negated_to moves, waiting until the
+   codes' own hits here are counted (see match_at). */
+typedef struct th_moved {
+  uint32_t from, pat;     /* its code, its pattern index */
+  size_t len;             /* tokens */
+} th_moved;
 
 typedef struct th_matcher {
   th_alloc alloc;
@@ -112,6 +131,9 @@ typedef struct th_matcher {
   uint32_t *start_index, *start_list;  /* CSR: term id -> patterns */
   int64_t *pattern_ids;             /* per pattern: patterns[i].id */
   uint32_t *negated_to;             /* per code, 0 = none */
+  th_moved *moved;                  /* per position: hits negated_to moves */
+  size_t nmoved;
+  th_move_state *move_state;        /* per code */
   /* per form (same index as lex.forms): its record, see TH_FR_DONE */
   uint32_t *form_rec;
   size_t capform_rec;
@@ -129,7 +151,10 @@ typedef struct th_matcher {
   uint32_t *tlist;                  /* the term list being collected */
   size_t captlist;
   uint32_t *code_mark, *code_slot;  /* per code, while making a record */
-  unsigned char *code_spans;        /* per code: it has a phrase or an exclusion */
+  unsigned char *code_spans;        /* per code: it has a phrase or an
+                                       exclusion, or negated_to moves hits
+                                       from or to it (its hits are checked
+                                       against earlier ones: never plain) */
   uint32_t mark;
   /* scan state and results */
   uint32_t gen;
@@ -157,6 +182,9 @@ TH_HIDDEN uint32_t th_matcher_term(th_matcher *m, th_term_kind kind,
 TH_HIDDEN int th_matcher_pattern(th_matcher *m, uint32_t code, int64_t id,
                                  const uint32_t *elems, size_t n, int exclude);
 TH_HIDDEN int th_matcher_cue(th_matcher *m, const char *s, size_t len);
+/* Negated hits of code count for target (0: for code itself, negated);
+   a code out of range or mapped to itself is ignored. Call before the
+   first scan. */
 TH_HIDDEN void th_matcher_negated_to(th_matcher *m, uint32_t code,
                                      uint32_t target);
 /* Builds the start index; call once after the last pattern. */

@@ -6,9 +6,12 @@
 ** the text.
 **
 ** Invariants: every hit lies in [from, to), is non-empty, starts on a
-** token not inside a skip range, names a code in range; the counts add up
-** to the hits; words never exceed the bytes scanned; a second scan of the
-** same text (with every form now cached) gives exactly the same result.
+** token not inside a skip range, names a code in range; the hits of a code
+** are in order and do not overlap, both those its patterns matched (moved
+** by negated_to or not) and those counted for it (its own and those moved
+** to it: a token counts once per code); the counts add up to the hits;
+** words never exceed the bytes scanned; a second scan of the same text
+** (with every form now cached) gives exactly the same result.
 */
 #include "fuzz_common.h"
 #include "matcher.h"
@@ -153,12 +156,22 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
         FUZZ_CHECK(!(h->start >= skip[k].start && h->start < skip[k].end),
                    "hit at %zu starts in skip range [%zu, %zu)", h->start,
                    skip[k].start, skip[k].end);
-      /* within a code, hits are in order and do not overlap */
+      /* within a code, hits are in order and do not overlap: those its
+         patterns matched ... */
       for (k = i; k-- > 0;) {
         const th_hit *g = &M.hits[k];
         if ((g->from ? g->from : g->code) == (h->from ? h->from : h->code)) {
           FUZZ_CHECK(g->end <= h->start, "hits of code %u overlap",
                      h->from ? h->from : h->code);
+          break;
+        }
+      }
+      /* ... and those counted for it, moved there or not */
+      for (k = i; k-- > 0;) {
+        const th_hit *g = &M.hits[k];
+        if (g->code == h->code) {
+          FUZZ_CHECK(g->end <= h->start, "hits counted for code %u overlap",
+                     h->code);
           break;
         }
       }

@@ -64,6 +64,10 @@ for s in "I'm not confident, the app doesn\342\200\231t help. NHS barriers to ac
   { printf '\200\000\000\000'; printf "$s"; } > "$tmp"; add matcher "$tmp"
   printf "$s" | tr ' ' '\377' > "$tmp"; add lexicon "$tmp"
 done
+# negated_to (3 -> 5) onto tokens code 5 has a hit on, and code 5's own hits
+# inside one moved to it: a token counts once per code
+printf '\200\000\000\000never not a confident. Not worried about, never confident about it. no e-health worried' > "$tmp"
+add matcher "$tmp"
 printf 'access*\377accessible\377access\377ac\377' > "$tmp"; add lexicon "$tmp"
 printf 'gl*c*se\377glucose\377gl\303\274cose\377glc' > "$tmp"; add lexicon "$tmp"
 rm -f "$tmp"

@@ -501,6 +501,34 @@ describe("bin/thematic", function()
     end)
   end)
 
+  describe("negated_to onto a phrase of its target", function()
+    -- A user's case: 'don't trust' is trust/distrust's own phrase, and the
+    -- negated 'trust' inside it moves there from trust/trusting: one mention
+    local dir = "spec/fixtures/cli/negated-to"
+    local cb = " -c " .. dir .. "/codebook.yml"
+
+    it("is one hit in explain", function()
+      local out, code = run("explain \"They don't trust a text from an unknown number.\"" .. cb)
+      assert.equal(0, code)
+      assert.equal("9 word(s); 1 hit(s)\n"
+        .. "'don't trust' (bytes 6-16) → trust/distrust, pattern 'don't trust'\n", out)
+    end)
+
+    it("is one hit in count, for the code and its theme", function()
+      local rows = csv_rows(run("count " .. dir .. cb .. " --format csv --jobs 1"))
+      assert.same({ "1", "0" }, { cell(rows, "trust/distrust", "p01.txt").hits,
+                                  cell(rows, "trust/distrust", "p01.txt").negated })
+      assert.equal("1", cell(rows, "trust", "p01.txt").hits)
+      assert.equal("0", cell(rows, "trust/trusting", "p01.txt").hits)
+    end)
+
+    it("is one line in kwic", function()
+      local rows = csv_rows(run("kwic " .. dir .. cb .. " --code trust/distrust --format csv"))
+      assert.equal(1, #rows)
+      assert.equal("don't trust", rows[1].keyword)
+    end)
+  end)
+
   describe("codebook", function()
     it("finds patterns that never match in a corpus", function()
       local out = run("codebook check " .. CODEBOOK .. " --corpus " .. STUDY)

@@ -53,6 +53,18 @@ describe("thematic.codebook with the core", function()
     it("reads a n't form as a cue", function()
       assert.same({ "a 9-12 cost* negated", "c 9-12 cost negated from b" }, hits(cb:scan("I don't cost")))
     end)
+    it("counts a negated hit moved onto the target's own phrase once (the same mention)", function()
+      local trust = assert(codebook.new { codes = { { name = "trust", codes = {
+        { name = "distrust", patterns = { "scam*", "distrust", "not * trust", "don't trust" } },
+        { name = "trusting", patterns = { "trust" }, negated_to = "trust/distrust" } } } } })
+      local res = trust:scan("P01: They don't trust a text from an unknown number.")
+      assert.same({ "trust/distrust 11-21 don't trust" }, hits(res))
+      assert.same({ 1, 0 }, { res.by_path["trust/distrust"], res.by_path["trust/trusting"] })
+      assert.same({ 0, 0 }, { res.negated_by_path["trust/distrust"], res.negated_by_path["trust/trusting"] })
+      -- a negated 'trust' the target has no hit on still moves
+      assert.same({ "trust/distrust 12-16 trust negated from trust/trusting" },
+        hits(trust:scan("They never trust a text.")))
+    end)
     it("scans the sample codebook", function()
       local f = io.open("samples/codebooks/digital-health.yml")
       if not f then pending("no sample codebook"); return end

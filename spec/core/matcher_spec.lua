@@ -148,6 +148,97 @@ describe("thematic.core.matcher", function()
     end)
   end)
 
+  describe("negated_to", function()
+    -- 1 distrust, 2 trusting (negated: distrust); a token counts once for
+    -- distrust, whether its hit is distrust's own or moved from trusting
+    local dont_trust = { code = 1, elements = { { "norm", "don't" }, { "word", "trust" } } }
+    local trust = { code = 2, elements = { { "word", "trust" } } }
+    local cues = { cues = { "not", "never", "*n't" }, window = 3 }
+    local function moving(patterns, to)
+      return matcher(patterns, { negation = cues, negated_to = to or { [2] = 1 } })
+    end
+    -- the hits, and the counts with and without the list of hits (they agree)
+    local function scan(m, text)
+      local r = m:scan(text)
+      assert.same(r.counts, m:scan(text, { hits = false }).counts)
+      assert.same(r.negated, m:scan(text, { hits = false }).negated)
+      return hits(m, text), r.counts, r.negated
+    end
+
+    it("does not count a moved hit inside a phrase the target has (the same mention)", function()
+      local h, counts, negated = scan(moving({ dont_trust, trust }),
+                                      "They don't trust a text from an unknown number.")
+      assert.same({ { 1, "don't trust", false } }, h)
+      assert.same({ 1, 0, 0, 0 }, counts)
+      assert.same({ 0, 0, 0, 0 }, negated)
+    end)
+    it("does not count a moved hit that starts inside the target's hit and ends after it", function()
+      local trust_them = { code = 2, elements = { { "word", "trust" }, { "word", "them" } } }
+      local h, counts = scan(moving({ dont_trust, trust_them }), "I don't trust them at all")
+      assert.same({ { 1, "don't trust", false } }, h)
+      assert.same({ 1, 0, 0, 0 }, counts)
+    end)
+    it("drops the target's own hit that starts inside a hit moved to it", function()
+      local trust_app = { code = 2, elements = { { "word", "trust" }, { "any" }, { "word", "app" } } }
+      local app = { code = 1, elements = { { "word", "app" } } }
+      local h, counts, negated = scan(moving({ trust_app, app }), "I never trust this app.")
+      assert.same({ { 1, "trust this app", true } }, h)
+      assert.same({ 1, 0, 0, 0 }, counts)
+      assert.same({ 0, 0, 0, 0 }, negated)
+    end)
+    it("keeps the target's own hit on the same token, not the moved one", function()
+      local mention = { code = 1, elements = { { "glob", "trust*" } } }
+      local h, counts, negated = scan(moving({ trust, mention }), "They never trust it.")
+      assert.same({ { 1, "trust", true } }, h)
+      assert.same({ 0, 0, 0, 0 }, counts)
+      assert.same({ 1, 0, 0, 0 }, negated)
+    end)
+    it("counts a moved hit on a token where the target has no hit", function()
+      local h, counts = scan(moving({ dont_trust, trust }), "They never trust texts.")
+      assert.same({ { 1, "trust", true } }, h)
+      assert.same({ 1, 0, 0, 0 }, counts)
+      assert.same({ code = 1, from = 2, negated = true, pattern = 2, start = 12, stop = 16 },
+                  moving({ dont_trust, trust }):scan("They never trust texts.").hits[1])
+    end)
+    it("counts two hits moved to one code on different tokens", function()
+      local rely = { code = 3, elements = { { "word", "rely" } } }
+      local h, counts = scan(moving({ dont_trust, trust, rely }, { [2] = 1, [3] = 1 }),
+                             "Never trust it, never rely on it, never trust anyone.")
+      assert.same({ { 1, "trust", true }, { 1, "rely", true }, { 1, "trust", true } }, h)
+      assert.same({ 3, 0, 0, 0 }, counts)
+    end)
+    it("counts one of two hits moved to one code on the same token: the longest", function()
+      local trust_them = { code = 3, elements = { { "word", "trust" }, { "word", "them" } } }
+      local m = moving({ trust, trust_them }, { [2] = 1, [3] = 1 })
+      local h, counts = scan(m, "never trust them")
+      assert.same({ { 1, "trust them", true } }, h)
+      assert.same({ 1, 0, 0, 0 }, counts)
+      assert.equal(3, m:scan("never trust them").hits[1].from)
+    end)
+    it("counts two hits moved to one code on different tokens with exclusions on both codes", function()
+      local h, counts = scan(moving({
+        dont_trust, trust,
+        { code = 1, elements = { { "word", "trust" }, { "word", "fund" } }, exclude = true },
+        { code = 2, elements = { { "word", "trust" }, { "word", "fund" } }, exclude = true },
+      }), "never trust them. never trust anyone. never trust a trust fund.")
+      -- the target's exclusion does not apply to a moved hit; the source's
+      -- drops its hit before it moves
+      assert.same({ { 1, "trust", true }, { 1, "trust", true }, { 1, "trust", true } }, h)
+      assert.same({ 3, 0, 0, 0 }, counts)
+    end)
+    it("moves one code's negated hits while taking hits moved from another", function()
+      -- 2 -> 1 and 1 -> 3: the hit of 1 moved away leaves the token free for 2's
+      local h, counts = scan(moving({ trust, { code = 1, elements = { { "glob", "trust*" } } } },
+                                    { [2] = 1, [1] = 3 }), "never trust")
+      assert.same({ { 1, "trust", true }, { 3, "trust", true } }, h)
+      assert.same({ 1, 0, 1, 0 }, counts)
+    end)
+    it("rejects a code moved to itself", function()
+      assert.has_error(function() moving({ trust }, { [2] = 2 }) end,
+        "bad argument #1 to 'matcher' (negated_to maps code 2 to itself)")
+    end)
+  end)
+
   describe("scan()", function()
     local m = matcher({ { code = 1, elements = { { "word", "app" } } } })
     it("counts words, leaving out skipped ranges", function()

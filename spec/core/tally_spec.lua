@@ -82,6 +82,25 @@ describe("thematic.core matcher:tally", function()
     assert.is_nil(c[5])
   end)
 
+  it("counts a negated hit moved onto a span its target has once, for the target and the theme", function()
+    -- 4 "trust" > 5 "distrust" ("don't trust"), 6 "trusting" ("trust",
+    -- negated: distrust): "don't trust" is one mention of distrust
+    local m = core.matcher {
+      language = "english", ncodes = 6, parents = { [5] = 4, [6] = 4 },
+      patterns = {
+        { code = 5, elements = { { "norm", "don't" }, { "word", "trust" } } },
+        { code = 6, elements = { { "word", "trust" } } },
+      },
+      negation = { cues = { "not", "*n't" }, window = 3 },
+      negated_to = { [6] = 5 },
+    }
+    local text = "They don't trust a text from an unknown number."
+    local c = cells(m:tally(text, { whole(text) }, { 1 }, 1)[1])
+    assert.same({ 1, 1, 0 }, c[5])
+    assert.same({ 1, 1, 0 }, c[4])
+    assert.is_nil(c[6])
+  end)
+
   it("leaves out skip ranges as m:scan does", function()
     local text = "[phone] wifi"
     local r = matcher():tally(text, { { start = 1, stop = #text, marks = { 1, 7 } } }, { 1 }, 1)
