@@ -93,7 +93,8 @@ function M.explain(cb, text)
   end
   local function sentence_break(a, b)
     local between = sub(text, toks[a].stop + 1, toks[b].start - 1)
-    return find(between, "[.!?]") or find(between, "\226\128\166", 1, true)
+    -- the sentence ends of the C matcher (sentence_end_between)
+    return find(between, "[.!?;]") or find(between, "\226\128\166", 1, true)
   end
   local function token_at(byte)
     for i, t in ipairs(toks) do if t.start == byte then return i end end
