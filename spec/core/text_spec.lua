@@ -117,7 +117,7 @@ describe("thematic.stem_counts()", function()
     assert.same(expect, (thematic.stem_counts(text)))
   end)
 
-  it("handles a 100 MB input", function()
+  it("handles a 100 MB input #huge", function()
     local chunk = "Patients said the app was hard to use and data cost too much. "
     local text = chunk:rep(100 * 1024 * 1024 // #chunk)
     local counts, words = thematic.stem_counts(text)

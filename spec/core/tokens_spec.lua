@@ -242,7 +242,7 @@ describe("thematic.tokens() with invalid UTF-8", function()
       "bad argument #2 to 'tokens' (unknown mode 'bogus' (expected 'words' or 'uax29'))")
   end)
 
-  it("tokenises a 50 MB single line", function()
+  it("tokenises a 50 MB single line #huge", function()
     local line = string.rep("patients' data-cost barriers, ", 50 * 1024 * 1024 // 30)
     local n = thematic.word_count(line)
     assert.equal(3 * (50 * 1024 * 1024 // 30), n)

@@ -132,7 +132,7 @@ describe("thematic.core.transcript", function()
         (turns("P1: a\rP2: b\r\nP3: c\r\nd")))
     end)
 
-    it("reads a 50 MB line", function()
+    it("reads a 50 MB line #huge", function()
       local text = "P03: " .. ("word "):rep(10 * 1024 * 1024) .. "(laughs)"
       local t = core.transcript(text)
       assert.same({ { label = "P03", norm = "p03", form = "colon" } }, t:candidates())
