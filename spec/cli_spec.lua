@@ -118,6 +118,31 @@ describe("bin/thematic", function()
       assert.truthy(e:find("-n wants a whole number of at least 1, not '2.5'", 1, true), e)
     end)
 
+    it("keeps apart two files of one name in two folders given together", function()
+      local d = tmpdir()
+      os.execute(("mkdir -p %s/siteA %s/siteB"):format(d, d))
+      local function put(path, text)
+        local f = assert(io.open(d .. "/" .. path, "wb"))
+        f:write(text)
+        f:close()
+      end
+      put("siteA/int-01.txt", "P01: data cost\n")
+      put("siteB/int-01.txt", "P02: data cost, data cost\n")
+      put("siteB/int-02.txt", "P03: data cost\n")
+      for _, jobs in ipairs({ 1, 2 }) do
+        local o, c = run(("count %s/siteA %s/siteB -c %s --by document --format csv --jobs %d")
+          :format(d, d, CODEBOOK, jobs))
+        assert.equal(0, c)
+        local hits = {}
+        for _, r in ipairs(csv_rows(o)) do
+          if r.code == "access/cost" then hits[r.group] = tonumber(r.hits) end
+        end
+        assert.same({ [d .. "/siteA/int-01.txt"] = 1, [d .. "/siteB/int-01.txt"] = 2, ["int-02.txt"] = 1 },
+          hits)
+      end
+      os.execute("rm -rf " .. d)
+    end)
+
     it("warns when nothing counted has a value for a --by attribute", function()
       for _, jobs in ipairs({ 1, 2 }) do
         local _, c, e = run("count samples/transcripts --by gruop --format csv --jobs " .. jobs)

@@ -208,7 +208,28 @@ function M.files(paths)
       errors[#errors + 1] = format("%s: no such file or directory", p)
     end
   end
+  -- A document's id is its path below the folder it was found in. Two
+  -- folders given together (`count siteA siteB`) may each hold an
+  -- interview-01.txt: those files are named by their whole path instead,
+  -- so that neither counts as the other.
+  local by_rel = {}
+  for _, f in ipairs(files) do
+    local rel = M.relative(f)
+    by_rel[rel] = (by_rel[rel] or 0) + 1
+  end
+  for _, f in ipairs(files) do
+    if by_rel[M.relative(f)] > 1 then f.id = f.path end
+  end
   return files, errors, ppath, mpath
+end
+
+--- A found file's path below its root (what its document id is made of).
+-- @tparam table f an entry of `files`
+-- @treturn string
+function M.relative(f)
+  local rel = f.path
+  if sub(rel, 1, #f.root + 1) == f.root .. "/" then rel = sub(rel, #f.root + 2) end
+  return rel
 end
 
 --- Shard k of n of a file list: every n-th file from the k-th, so `--jobs`
@@ -425,10 +446,10 @@ function M.load(paths, opts)
   end
   for fileno, f in ipairs(files) do
     if opts.progress then opts.progress(fileno, #files, f.path) end
-    local rel = f.path
-    if sub(rel, 1, #f.root + 1) == f.root .. "/" then rel = sub(rel, #f.root + 2) end
+    local rel = M.relative(f)
     local attrs = {}
     local top = match(rel, "^([^/]+)/")
+    rel = f.id or rel   -- (the whole path when two roots have this name)
     if top then attrs.type = folder_type(top) end
     local row = manifest and manifest_row(f)
     local row_index = row and row.index
