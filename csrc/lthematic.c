@@ -425,11 +425,7 @@ int count_words(lexbox *b, const char *s, size_t len, const th_range *skip,
       size_t start = toks[t].start, n = toks[t].end - start;
       batch_word *w = &bw[nb];
       if (toks[t].kind != TH_KIND_WORD) continue;
-      if (nskip) {   /* as word_count: tokens come in order, so does k */
-        size_t at = start + off;
-        while (k < nskip && skip[k].end <= at) k++;
-        if (k < nskip && skip[k].start <= at) continue;
-      }
+      if (nskip && th_in_ranges(skip, nskip, &k, start + off)) continue;
       nb++;
       w->start = start;
       w->len = n;
@@ -847,9 +843,7 @@ static int l_word_count(lua_State *L) {
   skip = check_skip(L, 2, &nskip);
   th_scanner_init(&sc, s + from, to - from);
   while (th_next_word(&sc, &start, &end, &kind)) {
-    start += from;
-    while (k < nskip && skip[k].end <= start) k++;
-    if (k < nskip && skip[k].start <= start) continue;
+    if (th_in_ranges(skip, nskip, &k, start + from)) continue;
     if (kind == TH_KIND_WORD || kind == TH_KIND_NUMBER) n++;
   }
   lua_pushinteger(L, n);

@@ -885,8 +885,7 @@ int th_matcher_scan(th_matcher *m, const char *text, size_t from, size_t to,
       th_token *tok;
       start += from;
       end += from;
-      while (next_skip < nskip && skip[next_skip].end <= start) next_skip++;
-      if (next_skip < nskip && skip[next_skip].start <= start) continue;
+      if (th_in_ranges(skip, nskip, &next_skip, start)) continue;
       if (kind == TH_KIND_WORD || kind == TH_KIND_NUMBER) m->words++;
       if (m->ntoks == m->captoks) {
         void *p = m->toks;

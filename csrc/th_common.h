@@ -64,6 +64,16 @@ static inline void th_store64(char *o, uint64_t w) {
 /* A byte range of a text, [start, end), 0-based. */
 typedef struct th_range { size_t start, end; } th_range;
 
+/* Does byte offset `at` fall in one of the sorted, disjoint ranges
+   r[0..n)? *k is a cursor into r that only moves forward, so the offsets
+   asked about must not decrease (tokens in text order): the ranges left
+   out of a scan (transcription marks) cost one test a token. */
+static inline int th_in_ranges(const th_range *r, size_t n, size_t *k,
+                               size_t at) {
+  while (*k < n && r[*k].end <= at) (*k)++;
+  return *k < n && r[*k].start <= at;
+}
+
 /* A growable byte buffer owned by its user. */
 typedef struct th_buf {
   char *data;

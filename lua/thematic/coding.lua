@@ -14,6 +14,15 @@
 
 local M = {}
 
+--- Does code path `path` fall under `code` (the code itself or a code
+-- below it)? A nil `code` takes every path.
+-- @tparam string path
+-- @tparam[opt] string code
+-- @treturn boolean
+function M.under(path, code)
+  return code == nil or path == code or path:sub(1, #code + 1) == code .. "/"
+end
+
 --- Raises the usual "bad argument" error unless `coded` is what `code`
 -- returns. For the analyses that take one (count, kwic, quotes).
 -- @tparam any coded

@@ -447,9 +447,9 @@ function M.load(paths, opts)
   for fileno, f in ipairs(files) do
     if opts.progress then opts.progress(fileno, #files, f.path) end
     local rel = M.relative(f)
+    local file_id = f.id or rel   -- (the whole path when two roots have this name)
     local attrs = {}
     local top = match(rel, "^([^/]+)/")
-    rel = f.id or rel   -- (the whole path when two roots have this name)
     if top then attrs.type = folder_type(top) end
     local row = manifest and manifest_row(f)
     local row_index = row and row.index
@@ -462,7 +462,7 @@ function M.load(paths, opts)
     if docs == false and streams(f.path) then
       local ok
       ok, err = require("thematic.readers.text").stream(f.path, read_opts, function(part)
-        part.id, part.path, part.attributes, part.manifest_row = rel, f.path, attrs, row_index
+        part.id, part.path, part.attributes, part.manifest_row = file_id, f.path, attrs, row_index
         deliver(part, f)
       end, M.PART_BYTES)
       docs = ok and {} or nil
@@ -471,7 +471,7 @@ function M.load(paths, opts)
       docs, err = M.read_file(f.path, read_opts)
     end
     for i, d in ipairs(docs or {}) do
-      local id = #docs > 1 and (rel .. "#" .. i) or rel
+      local id = #docs > 1 and (file_id .. "#" .. i) or file_id
       local doc
       if d.record then
         doc = abstract_document(d, id, f.path)

@@ -45,6 +45,21 @@ function M.group_value(seg, attr)
 end
 local group_value = M.group_value
 
+--- The key of the group a segment counts in for the attributes `by`: their
+-- values joined by " | " ("nurse | Site A"), or "all" for none.
+-- @tparam table seg a corpus segment
+-- @tparam table by array of attribute names
+-- @tparam[opt] table parts gets each attribute's value, in order (reused
+--   by a caller that keys every segment)
+-- @treturn string
+function M.group_key(seg, by, parts)
+  parts = parts or {}
+  local nby = #by
+  for i = 1, nby do parts[i] = group_value(seg, by[i]) end
+  return nby > 0 and concat(parts, " | ", 1, nby) or "all"
+end
+local group_key = M.group_key
+
 
 local function new_group(values)
   return { values = values, words = 0, segments = 0, participants = {}, codes = {} }
@@ -118,8 +133,7 @@ local function partials_by_document(by)
     return p
   end
   local function group(p, seg)
-    for i = 1, nby do keyparts[i] = group_value(seg, by[i]) end
-    local key = nby > 0 and concat(keyparts, " | ", 1, nby) or "all"
+    local key = group_key(seg, by, keyparts)
     local g = p.groups[key]
     if not g then
       local values = {}

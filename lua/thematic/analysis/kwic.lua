@@ -8,10 +8,7 @@ local coding = require "thematic.coding"
 
 local M = {}
 
---- Does a hit's code fall under `code` (the code itself or below it)?
-local function under(path, code)
-  return code == nil or path == code or path:sub(1, #code + 1) == code .. "/"
-end
+local under = coding.under
 
 --- One line per hit.
 -- @tparam table coded from `thematic.coding.code`

@@ -60,10 +60,7 @@ local function line_ends(s)
   return lf + cr - crlf
 end
 
--- Does `path` belong to `wanted` (itself or below it)?
-local function under(path, wanted)
-  return path == wanted or sub(path, 1, #wanted + 1) == wanted .. "/"
-end
+local under = coding.under
 
 -- The person a segment is attributed to (for spreading quotes); an
 -- unattributed segment stands for its document.
@@ -228,7 +225,7 @@ local function pick(cands, n)
   return chosen
 end
 
-local check_coded = require("thematic.coding").check_coded
+local check_coded = coding.check_coded
 
 local function options(opts, fname)
   if opts ~= nil and type(opts) ~= "table" then
@@ -295,9 +292,8 @@ function M.best(coded, opts)
     end
     -- the code (a theme's entry draws on all its codes), then each code
     -- below it with its own entry, as in the whole listing
-    local below = opts.code .. "/"
     for c in coded.codebook:codes() do
-      if c.path == opts.code or c.path:sub(1, #below) == below then list[#list + 1] = c end
+      if under(c.path, opts.code) then list[#list + 1] = c end
     end
   else
     for c in coded.codebook:codes() do list[#list + 1] = c end
