@@ -106,10 +106,10 @@ test: deps $(MODULES) $(ASAN_MODULES)
 	  $(BUSTED) --output=utfTerminal spec/core spec/fuzz_regressions_spec.lua
 	@echo "== every fuzz target briefly ($(TEST_FUZZ_SECONDS) s each; make fuzz runs longer) =="
 	$(MAKE) --no-print-directory fuzz-ci FUZZ_CI_SECONDS=$(TEST_FUZZ_SECONDS)
-	@echo "== the C core specs under valgrind memcheck =="
-	$(MAKE) --no-print-directory valgrind
-	@echo "== static analysis of the C core (gcc -fanalyzer, cppcheck, clang-tidy) =="
-	$(MAKE) --no-print-directory analyze
+	@echo "== the C core specs under valgrind memcheck, and static analysis of the C core"
+	@echo "   (gcc -fanalyzer, cppcheck, clang-tidy), side by side: each runs on one core"
+	@echo "   for about a minute and a half; each one's output comes whole when it ends =="
+	$(MAKE) --no-print-directory -j2 --output-sync=target valgrind analyze
 	@echo "== luacheck on the Lua modules, the command and the specs =="
 	$(MAKE) --no-print-directory lint
 
